@@ -1,0 +1,38 @@
+package org.daqlab.api.ring;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The memory-mapped ring buffer: an ordered log of records shared by any number of producers and
+ * readers, in this process and others (the file's layout is specified in the bundle's LAYOUT.md).
+ */
+@ProviderType
+public interface RingBuffer {
+
+    /**
+     * Appends a record. Safe to call from several threads at once.
+     *
+     * @param type        record type (not {@link RecordType#PADDING})
+     * @param streamId    stream id (0 for run-level documents)
+     * @param sequence    sequence number within the stream
+     * @param timestampNs producer timestamp, ns since the Unix epoch
+     * @param payload     the bytes from its position to its limit; not modified
+     * @return the record's ring-wide index
+     * @throws IllegalArgumentException if the record is larger than the ring can hold
+     */
+    long publish(RecordType type, int streamId, long sequence, long timestampNs, ByteBuffer payload);
+
+    /**
+     * Opens a reader positioned at the current write position: it sees every record published
+     * from now on.
+     */
+    RingReader openReader(String name);
+
+    /** Largest payload a single record may carry. */
+    long maxPayloadBytes();
+
+    /** A snapshot of the ring's state. */
+    RingStats stats();
+}
