@@ -48,6 +48,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
 
 /**
@@ -74,6 +75,11 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
     private final RingBuffer ring;
     private final BufferAllocator allocator;
     private final ReentrantLock documents = new ReentrantLock();
+    /**
+     * Batches are published under the read lock; a run's start and stop documents under the write
+     * lock, so the rows counted for a run are exactly the batches between its documents in the ring.
+     */
+    private final ReentrantReadWriteLock runBoundary = new ReentrantReadWriteLock();
     private final Map<Integer, StreamHandle> openStreams = new LinkedHashMap<>();
     private final Map<String, Map<String, Object>> instrumentMetadata = new HashMap<>();
     private final Map<String, Object> runMetadata = new LinkedHashMap<>();
@@ -220,9 +226,14 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
             RunStart start = new RunStart(UUID.randomUUID().toString(), now(), name, all);
             runMetadata.clear();
             runMetadata.putAll(all);
-            rowsAtRunStart.clear();
-            openStreams.forEach((id, s) -> rowsAtRunStart.put(id, s.rowsPublished()));
-            publishDocument(RecordType.RUN_START, RecordCodec.encodeRunStart(start));
+            runBoundary.writeLock().lock();
+            try {
+                rowsAtRunStart.clear();
+                openStreams.forEach((id, s) -> rowsAtRunStart.put(id, s.rowsPublished()));
+                publishDocument(RecordType.RUN_START, RecordCodec.encodeRunStart(start));
+            } finally {
+                runBoundary.writeLock().unlock();
+            }
             currentRun = start;
             LOG.info("run '{}' started ({})", name, start.uid());
             return start;
@@ -243,10 +254,16 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
             if (currentRun == null) {
                 return Optional.empty();
             }
-            Map<String, Long> rows = new LinkedHashMap<>();
-            openStreams.forEach((id, s) -> rows.put(s.descriptor().stream(), s.rowsPublished() - rowsAtRunStart.getOrDefault(id, 0L)));
-            stop = new RunStop(currentRun.uid(), now(), status, reason, rows);
-            publishDocument(RecordType.RUN_STOP, RecordCodec.encodeRunStop(stop));
+            runBoundary.writeLock().lock();
+            try {
+                Map<String, Long> rows = new LinkedHashMap<>();
+                openStreams.forEach((id, s) -> rows.put(s.descriptor().stream(),
+                        s.rowsPublished() - rowsAtRunStart.getOrDefault(id, 0L)));
+                stop = new RunStop(currentRun.uid(), now(), status, reason, rows);
+                publishDocument(RecordType.RUN_STOP, RecordCodec.encodeRunStop(stop));
+            } finally {
+                runBoundary.writeLock().unlock();
+            }
             LOG.info("run '{}' stopping: {}", currentRun.name(), reason);
             currentRun = null;
         } finally {
@@ -392,9 +409,9 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
         private final int id;
         private final StreamDescriptor descriptor;
         private final ExposedBuffer buffer = new ExposedBuffer();
-        private long sequence;
-        private long rows;
-        private boolean closed;
+        private final AtomicLong sequence = new AtomicLong();
+        private final AtomicLong rows = new AtomicLong();
+        private volatile boolean closed;
 
         StreamHandle(int id, StreamDescriptor descriptor) {
             this.id = id;
@@ -426,9 +443,15 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
                                 + "publish fewer rows per batch or raise capacity_mb of org.daqlab.ringbuffer",
                         buffer.size() / 1e6, descriptor.stream(), ring.maxPayloadBytes() / 1e6));
             }
-            ring.publish(RecordType.BATCH, id, sequence, now(), buffer.view());
-            rows += batch.getRowCount();
-            return sequence++;
+            runBoundary.readLock().lock();
+            try {
+                long seq = sequence.get();
+                ring.publish(RecordType.BATCH, id, seq, now(), buffer.view());
+                rows.addAndGet(batch.getRowCount());
+                return sequence.getAndIncrement();
+            } finally {
+                runBoundary.readLock().unlock();
+            }
         }
 
         @Override
@@ -437,13 +460,13 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
         }
 
         @Override
-        public synchronized long batchesPublished() {
-            return sequence;
+        public long batchesPublished() {
+            return sequence.get();
         }
 
         @Override
-        public synchronized long rowsPublished() {
-            return rows;
+        public long rowsPublished() {
+            return rows.get();
         }
 
         @Override
@@ -460,7 +483,7 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
             }
         }
 
-        synchronized void release() {
+        void release() {
             closed = true;
             openStreams.remove(id);
         }
