@@ -1,0 +1,92 @@
+package org.daqlab.itest;
+
+import org.ops4j.pax.exam.Option;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.systemPackages;
+
+/**
+ * The distribution under test, taken from the executable jar that run/ exports
+ * ({@code run/target/daqlab.jar}): its bundles and its framework properties, so the tests run what
+ * ships.
+ */
+final class Distribution {
+
+    private Distribution() {
+    }
+
+    /** Pax Exam options: every bundle of the distribution plus its framework properties. */
+    static List<Option> options(Path work, String name) {
+        Path jar = Path.of(System.getProperty("it.distribution", "../target/daqlab.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("distribution " + jar.toAbsolutePath() + " is missing: build run/ first (mvn install)");
+        }
+        Path dir = work.resolve(name);
+        List<Option> options = new ArrayList<>();
+        try (JarFile exported = new JarFile(jar.toFile())) {
+            Files.createDirectories(dir.resolve("bundles"));
+            Properties launcher = new Properties();
+            try (InputStream in = exported.getInputStream(exported.getJarEntry("launcher.properties"))) {
+                launcher.load(in);
+            }
+            for (String path : launcher.getProperty("launch.bundles").split(",")) {
+                JarEntry entry = exported.getJarEntry(path.trim());
+                Path target = dir.resolve("bundles").resolve(Path.of(path.trim()).getFileName().toString());
+                try (InputStream in = exported.getInputStream(entry)) {
+                    Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+                options.add(bundle(target.toUri().toString()).start());
+            }
+            for (String key : launcher.stringPropertyNames()) {
+                if (key.startsWith("launch.") || key.equals("org.osgi.framework.system.packages.extra")
+                        || key.startsWith("felix.fileinstall.dir")) {
+                    continue;
+                }
+                options.add(frameworkProperty(key).value(launcher.getProperty(key)));
+            }
+            String extra = launcher.getProperty("org.osgi.framework.system.packages.extra", "");
+            for (String pkg : extra.split(",")) {
+                if (!pkg.isBlank()) {
+                    options.add(systemPackages(pkg.trim()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Path deploy = dir.resolve("deploy");
+        Path data = dir.resolve("data");
+        try {
+            Files.createDirectories(deploy);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        options.add(frameworkProperty("felix.fileinstall.dir").value(deploy.toString()));
+        options.add(frameworkProperty("daqlab.output.dir").value(data.toString()));
+        options.add(frameworkProperty("org.osgi.service.http.port").value(Integer.toString(freePort())));
+        options.add(frameworkProperty("daqlab.console.password").value(Support.CONSOLE_PASSWORD));
+        options.add(junitBundles());
+        return options;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package org.daqlab.itest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.daqlab.api.run.RunControl;
+import org.daqlab.api.storage.StorageStatus;
+import org.daqlab.api.storage.WriterStats;
+import org.osgi.framework.BundleContext;
+import org.osgi.util.tracker.ServiceTracker;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/** Helpers the integration tests share; they run inside the framework (in the probe bundle). */
+final class Support {
+
+    static final String CONSOLE_PASSWORD = "itest-Secret-4711";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private Support() {
+    }
+
+    static <T> T service(BundleContext context, Class<T> type) throws InterruptedException {
+        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
+        tracker.open();
+        T service = tracker.waitForService(TimeUnit.SECONDS.toMillis(30));
+        if (service == null) {
+            throw new AssertionError("service " + type.getName() + " did not appear within 30 s");
+        }
+        return service;
+    }
+
+    static void await(String what, long seconds, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+    }
+
+    /** Stops the continuous run the default configuration starts at boot, so a test owns its runs. */
+    static void stopBootRun(RunControl runs) {
+        runs.stop("integration test takes over");
+    }
+
+    static Optional<WriterStats> writer(StorageStatus status, String name) {
+        return status.writers().stream().filter(w -> w.name().equals(name)).findFirst();
+    }
+
+    /**
+     * Reads a CSV file with Python's csv module (a parser we did not write): a header row and data
+     * rows, all as strings.
+     */
+    @SuppressWarnings("unchecked")
+    static List<List<String>> readCsv(Path file) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c",
+                "import csv, json, sys\n"
+                        + "with open(sys.argv[1], newline='') as f:\n"
+                        + "    json.dump(list(csv.reader(f)), sys.stdout)\n", file.toString())
+                .redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (p.waitFor() != 0) {
+            throw new AssertionError("python3 csv could not read " + file + ": " + new String(out, StandardCharsets.UTF_8));
+        }
+        return JSON.readValue(out, List.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> readJson(Path file) throws IOException {
+        return JSON.readValue(file.toFile(), Map.class);
+    }
+}
