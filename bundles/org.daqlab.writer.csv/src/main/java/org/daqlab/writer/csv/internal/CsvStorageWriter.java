@@ -1,0 +1,64 @@
+package org.daqlab.writer.csv.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import org.daqlab.api.storage.RunContext;
+import org.daqlab.api.storage.RunWriter;
+import org.daqlab.api.storage.StorageWriter;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CSV {@link StorageWriter}: one service per factory configuration of
+ * {@value #PID}. Each run segment gets a {@link CsvRunWriter}, which writes one CSV file and one
+ * JSON sidecar per stream.
+ *
+ * <p>Service properties: every {@link CsvWriterConfig} property (defaults included, configured
+ * values override them) and {@value StorageWriter#FORMAT}{@code =csv}. The instance name is the
+ * {@code name} property; {@value StorageWriter#NAME} is not published, because Declarative Services
+ * cannot derive one property from another and the core falls back to {@code name}.
+ */
+@Component(service = StorageWriter.class, configurationPid = CsvStorageWriter.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        property = StorageWriter.FORMAT + "=" + CsvStorageWriter.FORMAT)
+@Designate(ocd = CsvWriterConfig.class, factory = true)
+@CsvWriterConfig
+public final class CsvStorageWriter implements StorageWriter {
+
+    /** The factory PID of CSV writer configurations. */
+    public static final String PID = "org.daqlab.writer.csv";
+    /** The format name, also the file extension. */
+    public static final String FORMAT = "csv";
+
+    private static final Logger LOG = LoggerFactory.getLogger(CsvStorageWriter.class);
+
+    private final CsvDelimiter delimiter;
+    /** Thread-safe once built; shared by the segments of every run. */
+    private final ObjectMapper sidecarMapper = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    /**
+     * Activates the instance.
+     *
+     * @throws IllegalArgumentException if the configured delimiter is not one of the options
+     */
+    @Activate
+    public CsvStorageWriter(CsvWriterConfig config) {
+        this.delimiter = CsvDelimiter.fromOption(config.delimiter());
+        LOG.info("CSV writer '{}' active, delimiter {}", config.name(), delimiter.option());
+    }
+
+    @Override
+    public String format() {
+        return FORMAT;
+    }
+
+    @Override
+    public RunWriter open(RunContext context) {
+        return new CsvRunWriter(context, delimiter, sidecarMapper);
+    }
+}

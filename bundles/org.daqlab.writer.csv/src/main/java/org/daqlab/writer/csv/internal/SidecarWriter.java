@@ -1,0 +1,181 @@
+package org.daqlab.writer.csv.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.daqlab.api.data.StreamSchemas;
+import org.daqlab.api.run.MetadataUpdate;
+import org.daqlab.api.run.RunStart;
+import org.daqlab.api.run.RunStop;
+import org.daqlab.api.run.StreamDescriptor;
+import org.daqlab.api.storage.RunContext;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Writes the JSON sidecar of each CSV file of a segment, which CSV itself cannot carry: the run,
+ * units and ranges of the columns, columns that were skipped and why, run and instrument metadata as
+ * they stand and how they changed, rows written and how the run ended.
+ *
+ * <p>A sidecar is rewritten whole (it is small) at describe, on every metadata change that concerns
+ * its stream and at close, always to the file's temporary path, which the core renames at close.
+ */
+final class SidecarWriter {
+
+    private final ObjectMapper mapper;
+    private final RunStart run;
+    private final int segment;
+    private final String writerName;
+    /** Sorted, so that sidecars list keys in a stable order. */
+    private final Map<String, Object> runMetadata;
+    /** Instrument metadata set during this segment, by instrument id; newer than any descriptor seen before. */
+    private final Map<String, Map<String, Object>> instrumentMetadataChanges = new HashMap<>();
+    /** Every metadata change during this segment, in order, so that rows can be matched to settings by time. */
+    private final List<MetadataUpdate> changes = new ArrayList<>();
+    private boolean segmentClosed;
+    private RunStop stop;
+
+    SidecarWriter(ObjectMapper mapper, RunContext context) {
+        this.mapper = mapper;
+        this.run = context.run();
+        this.segment = context.segment();
+        this.writerName = context.writerName();
+        this.runMetadata = new TreeMap<>(context.runMetadata());
+    }
+
+    /** Records a metadata change; the caller rewrites the sidecars it concerns. */
+    void apply(MetadataUpdate update) {
+        if (update.isRunLevel()) {
+            runMetadata.put(update.key(), update.value());
+        } else {
+            instrumentMetadataChanges.computeIfAbsent(update.instrumentId(), id -> new HashMap<>())
+                    .put(update.key(), update.value());
+        }
+        changes.add(update);
+    }
+
+    /** Whether {@code update} shows in the sidecar of {@code stream}. */
+    static boolean concerns(MetadataUpdate update, CsvStreamFile stream) {
+        return update.isRunLevel() || update.instrumentId().equals(stream.descriptor().instrumentId());
+    }
+
+    /** Marks the segment closed; sidecars written afterwards are final. */
+    void segmentClosed(RunStop runStop) {
+        segmentClosed = true;
+        stop = runStop;
+    }
+
+    /**
+     * Writes the sidecar of {@code stream}, replacing the previous one.
+     *
+     * @throws IOException naming the file
+     */
+    void write(CsvStreamFile stream) throws IOException {
+        Path path = stream.sidecarFile().path();
+        try {
+            Files.write(path, mapper.writeValueAsBytes(document(stream)));
+        } catch (IOException e) {
+            throw new IOException("cannot write the sidecar " + path + " of stream '" + stream.descriptor().stream()
+                    + "': " + e, e);
+        }
+    }
+
+    private ObjectNode document(CsvStreamFile stream) {
+        StreamDescriptor descriptor = stream.descriptor();
+        ObjectNode document = mapper.createObjectNode();
+        document.put("stream", descriptor.stream());
+        document.put("csv_file", stream.csvFile().finalPath().getFileName().toString());
+        document.put("delimiter", String.valueOf(stream.delimiter().separator()));
+        document.put("writer", writerName);
+        document.put("segment", segment);
+
+        ObjectNode runNode = document.putObject("run");
+        runNode.put("uid", run.uid());
+        runNode.put("name", run.name());
+        runNode.put("start_time", isoTime(run.timestampNs()));
+        runNode.put("start_time_ns", run.timestampNs());
+        runNode.set("metadata", mapper.valueToTree(runMetadata));
+
+        document.put("instrument_id", descriptor.instrumentId());
+        Map<String, Object> instrumentMetadata = new TreeMap<>(descriptor.metadata());
+        instrumentMetadata.putAll(instrumentMetadataChanges.getOrDefault(descriptor.instrumentId(), Map.of()));
+        document.set("instrument_metadata", mapper.valueToTree(instrumentMetadata));
+
+        ArrayNode written = document.putArray("columns");
+        ArrayNode skipped = document.putArray("skipped_columns");
+        for (CsvColumn column : stream.columns()) {
+            if (column instanceof CsvColumn.Skipped skip) {
+                skipped.addObject()
+                        .put("name", skip.field().getName())
+                        .put("type", skip.field().getType().toString())
+                        .put("reason", skip.reason());
+            } else {
+                written.add(columnNode(column.field()));
+            }
+        }
+
+        ArrayNode changeNodes = document.putArray("metadata_changes");
+        for (MetadataUpdate change : changes) {
+            if (concerns(change, stream)) {
+                ObjectNode node = changeNodes.addObject();
+                node.put("time", isoTime(change.timestampNs()));
+                node.put("time_ns", change.timestampNs());
+                node.put("instrument_id", change.instrumentId());
+                node.put("key", change.key());
+                node.set("value", mapper.valueToTree(change.value()));
+            }
+        }
+
+        document.put("rows_written", stream.rowsWritten());
+        document.put("segment_closed", segmentClosed);
+        if (stop == null) {
+            document.putNull("run_stop");
+        } else {
+            ObjectNode stopNode = document.putObject("run_stop");
+            stopNode.put("time", isoTime(stop.timestampNs()));
+            stopNode.put("time_ns", stop.timestampNs());
+            stopNode.put("exit_status", stop.exitStatus().name());
+            stopNode.put("reason", stop.reason());
+        }
+        return document;
+    }
+
+    private ObjectNode columnNode(Field field) {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("name", field.getName());
+        node.put("type", field.getType().toString());
+        String unit = StreamSchemas.unit(field);
+        if (unit != null) {
+            node.put("unit", unit);
+        }
+        Map<String, String> metadata = field.getMetadata() == null ? Map.of() : field.getMetadata();
+        putNumber(node, StreamSchemas.RANGE_MIN, metadata.get(StreamSchemas.RANGE_MIN));
+        putNumber(node, StreamSchemas.RANGE_MAX, metadata.get(StreamSchemas.RANGE_MAX));
+        return node;
+    }
+
+    /** Ranges are numbers in the field metadata's text; they stay text if a driver wrote something else. */
+    private static void putNumber(ObjectNode node, String key, String text) {
+        if (text == null) {
+            return;
+        }
+        try {
+            node.put(key, Double.parseDouble(text));
+        } catch (NumberFormatException e) {
+            node.put(key, text);
+        }
+    }
+
+    private static String isoTime(long epochNs) {
+        return Instant.ofEpochSecond(0, epochNs).toString();
+    }
+}
