@@ -15,7 +15,6 @@ final class ConsoleSettings {
     static final String PASSWORD = "password";
     static final String MANAGER_ROOT = "manager.root";
     static final String USERNAME_PROPERTY = "felix.webconsole.username";
-    static final String PASSWORD_PROPERTY = "felix.webconsole.password";
     static final String MANAGER_ROOT_PROPERTY = "felix.webconsole.manager.root";
 
     static final String DEFAULT_USER = "admin";
@@ -47,7 +46,11 @@ final class ConsoleSettings {
         String user = resolve(consoleConfiguration, USERNAME, frameworkProperty, USERNAME_PROPERTY, DEFAULT_USER);
         String password;
         if (consoleConfiguration == null) {
-            password = resolve(null, PASSWORD, frameworkProperty, PASSWORD_PROPERTY, DEFAULT_PASSWORD_HASH);
+            // Only a password in the console's configuration counts as set by an admin. The framework
+            // property (felix.webconsole.password) is daqlab's lock until then: the distribution sets it to the hash of a random
+            // value so that the console's admin/admin default never works, not even for the moment
+            // before this component has written real credentials.
+            password = DEFAULT_PASSWORD_HASH;
         } else {
             // A configuration without a password does not fall back to the framework property: the console
             // writes its default hash into that configuration.
