@@ -41,7 +41,7 @@ public final class RootAllocatorComponent {
                 description = "Upper bound of off-heap memory that Arrow buffers may take in total; "
                         + "0 means no limit beyond the JVM's direct-memory setting.",
                 min = "0")
-        long memory_limit_mb() default 0;
+        long memory__limit__mb() default 0;
     }
 
     private RootAllocator root;
@@ -49,7 +49,7 @@ public final class RootAllocatorComponent {
 
     @Activate
     void activate(BundleContext context, Config config) {
-        long limit = config.memory_limit_mb() <= 0 ? Long.MAX_VALUE : config.memory_limit_mb() * 1024 * 1024;
+        long limit = config.memory__limit__mb() <= 0 ? Long.MAX_VALUE : config.memory__limit__mb() * 1024 * 1024;
         root = new RootAllocator(limit);
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("allocator.name", "root");

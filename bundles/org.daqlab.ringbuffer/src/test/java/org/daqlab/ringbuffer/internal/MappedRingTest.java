@@ -1,0 +1,290 @@
+package org.daqlab.ringbuffer.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import org.daqlab.api.ring.OverflowMode;
+import org.daqlab.api.ring.RecordType;
+import org.daqlab.api.ring.RingReader;
+import org.daqlab.api.ring.RingStats;
+import org.daqlab.api.ring.RingStats.ReaderStats;
+import org.daqlab.ringbuffer.internal.Payloads.Received;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Single-threaded behaviour of {@link MappedRing}: layout, wrap-around, loss accounting, slots, files. */
+class MappedRingTest {
+
+    private static final int CAPACITY = 4096;
+
+    @TempDir
+    Path dir;
+
+    private Path file() {
+        return dir.resolve("ring.dat");
+    }
+
+    private MappedRing create(OverflowMode mode, Duration blockTimeout) throws IOException {
+        return MappedRing.create(file(), CAPACITY, mode, blockTimeout);
+    }
+
+    /** A record whose type, stream, timestamp and payload all derive from {@code i}. */
+    private static long publishDerived(MappedRing ring, int i, int payloadLength) {
+        RecordType type = RecordType.values()[1 + i % (RecordType.values().length - 1)];
+        return ring.publish(type, i % 7, i, 1_000_000L + i, Payloads.derived(i, payloadLength));
+    }
+
+    private static void assertDerived(Received record, long index, int payloadLength) {
+        assertEquals(index, record.index());
+        assertEquals(RecordType.values()[1 + (int) (index % (RecordType.values().length - 1))], record.type());
+        assertEquals(index % 7, record.streamId());
+        assertEquals(index, record.sequence());
+        assertEquals(1_000_000L + index, record.timestampNs());
+        assertEquals(payloadLength, record.payload().remaining(), "payload length of record " + index);
+        assertTrue(Payloads.isDerived(record.payload(), index), "payload bytes of record " + index);
+    }
+
+    @Test
+    void wrapsAroundManyTimesWithIntactRecords() throws IOException {
+        int records = 20_000;
+        try (MappedRing ring = create(OverflowMode.DISCARD_OLDEST, Duration.ZERO);
+                RingReader reader = ring.openReader("checker")) {
+            long nextIndex = 0;
+            for (int i = 0; i < records; i++) {
+                // Payload lengths 0..300 make the padding before a lap start take every size.
+                assertEquals(i, publishDerived(ring, i, i % 301));
+                if (i % 5 == 4) {
+                    for (Received record : Payloads.drain(reader)) {
+                        assertDerived(record, nextIndex, (int) (nextIndex % 301));
+                        nextIndex++;
+                    }
+                }
+            }
+            assertEquals(records, nextIndex);
+            assertEquals(0, reader.lostRecords());
+            RingStats stats = ring.stats();
+            assertEquals(records, stats.recordsPublished());
+            assertTrue(stats.writePosition() > 500L * CAPACITY, "laps: " + stats.writePosition() / CAPACITY);
+            assertEquals(stats.writePosition(), reader.position());
+            assertEquals(0, reader.lagBytes());
+        }
+    }
+
+    @Test
+    void aLappedReaderResumesAtTheOldestRecordAndCountsExactlyWhatItLost() throws IOException {
+        try (MappedRing ring = create(OverflowMode.DISCARD_OLDEST, Duration.ZERO);
+                RingReader reader = ring.openReader("slow")) {
+            int published = 0;
+            for (; published < 10; published++) {
+                publishDerived(ring, published, published % 97);
+            }
+            assertEquals(10, Payloads.drain(reader).size());
+            for (; published < 5_000; published++) {
+                publishDerived(ring, published, published % 97);
+            }
+            long oldest = ring.stats().oldestPosition();
+
+            List<Received> newest = Payloads.drain(reader);
+
+            assertEquals(published, 10 + newest.size() + reader.lostRecords());
+            assertEquals(oldest, newest.get(0).position(), "resumes at the oldest intact record");
+            for (int i = 0; i < newest.size(); i++) {
+                long index = published - newest.size() + i;
+                assertDerived(newest.get(i), index, (int) (index % 97));
+            }
+            assertEquals(reader.lostRecords(), ring.stats().readers().get(0).lostRecords());
+        }
+    }
+
+    @Test
+    void aFullRingHoldsExactlyTheNewestRecordsThatFit() throws IOException {
+        try (MappedRing ring = create(OverflowMode.DISCARD_OLDEST, Duration.ZERO);
+                RingReader reader = ring.openReader("late")) {
+            for (int i = 0; i < 1_000; i++) {
+                publishDerived(ring, i, 24); // 64-byte records: 64 of them fill the ring exactly
+            }
+            List<Received> kept = Payloads.drain(reader);
+            assertEquals(64, kept.size());
+            assertEquals(936, reader.lostRecords());
+            assertEquals(936, kept.get(0).index());
+            assertEquals(999, kept.get(63).index());
+        }
+    }
+
+    @Test
+    void aRecordTooLargeIsRejectedAndNothingIsPublished() throws IOException {
+        try (MappedRing ring = create(OverflowMode.DISCARD_OLDEST, Duration.ZERO);
+                RingReader reader = ring.openReader("reader")) {
+            assertEquals(CAPACITY / 2 - RingLayout.RECORD_HEADER_SIZE, ring.maxPayloadBytes());
+            ByteBuffer tooLarge = ByteBuffer.allocate((int) ring.maxPayloadBytes() + 1);
+
+            IllegalArgumentException rejected = assertThrows(IllegalArgumentException.class,
+                    () -> ring.publish(RecordType.BATCH, 1, 0, 0, tooLarge));
+
+            assertTrue(rejected.getMessage().contains("capacity of 4096 bytes")
+                    && rejected.getMessage().contains("capacity.mb"), rejected.getMessage());
+            assertEquals(0, ring.stats().writePosition());
+            assertEquals(0, ring.stats().recordsPublished());
+            assertEquals(0, reader.poll(record -> fail("nothing was published"), 10));
+
+            // The largest record fits, also after padding, again and again.
+            for (int i = 0; i < 10; i++) {
+                ByteBuffer largest = Payloads.derived(i, (int) ring.maxPayloadBytes());
+                publishDerived(ring, 0, 8);
+                ring.publish(RecordType.BATCH, i % 7, i, 1_000_000L + i, largest);
+                assertEquals(0, largest.position(), "the payload is not consumed");
+                List<Received> read = Payloads.drain(reader);
+                assertEquals(2, read.size());
+                assertTrue(Payloads.isDerived(read.get(1).payload(), i));
+                assertEquals(ring.maxPayloadBytes(), read.get(1).payload().remaining());
+            }
+            assertEquals(0, reader.lostRecords());
+        }
+    }
+
+    @Test
+    void aRecordWithACorruptTypeIsSkippedAndCounted() throws IOException {
+        assertCorruptSecondRecordIsSkipped(RingLayout.RECORD_TYPE,
+                ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort(0, (short) 99));
+    }
+
+    @Test
+    void aRecordWithACorruptLengthIsSkippedAndCounted() throws IOException {
+        assertCorruptSecondRecordIsSkipped(RingLayout.RECORD_LENGTH, ByteBuffer.allocate(4));
+    }
+
+    /** Publishes three 48-byte records, overwrites a header field of the second in the file, reads. */
+    private void assertCorruptSecondRecordIsSkipped(int field, ByteBuffer damage) throws IOException {
+        try (MappedRing ring = create(OverflowMode.DISCARD_OLDEST, Duration.ZERO);
+                RingReader reader = ring.openReader("reader")) {
+            for (int i = 0; i < 3; i++) {
+                publishDerived(ring, i, 8);
+            }
+            try (FileChannel channel = FileChannel.open(file(), StandardOpenOption.WRITE)) {
+                channel.write(damage, RingLayout.HEADER_SIZE + 48 + field);
+            }
+
+            List<Received> beforeDamage = Payloads.drain(reader);
+            publishDerived(ring, 3, 8);
+            List<Received> afterDamage = Payloads.drain(reader);
+
+            assertEquals(List.of(0L), beforeDamage.stream().map(Received::index).toList());
+            assertEquals(List.of(3L), afterDamage.stream().map(Received::index).toList());
+            assertEquals(2, reader.lostRecords(), "the corrupt record and the one skipped with it");
+        }
+    }
+
+    @Test
+    void readersOccupySlotsThatClosingFrees() throws IOException {
+        try (MappedRing ring = create(OverflowMode.DISCARD_OLDEST, Duration.ZERO)) {
+            List<RingReader> readers = new ArrayList<>();
+            for (int i = 0; i < RingLayout.READER_SLOT_COUNT; i++) {
+                readers.add(ring.openReader("reader-" + i));
+            }
+            IllegalStateException full = assertThrows(IllegalStateException.class, () -> ring.openReader("extra"));
+            assertTrue(full.getMessage().contains("all 48 reader slots"), full.getMessage());
+
+            publishDerived(ring, 0, 8);
+            RingStats stats = ring.stats();
+            assertEquals(48, stats.readers().size());
+            assertEquals(new ReaderStats("reader-0", 0, 48, 0), stats.readers().get(0));
+
+            readers.remove(0).close();
+            assertEquals(47, ring.stats().readers().size());
+            try (RingReader again = ring.openReader("again")) {
+                assertEquals(new ReaderStats("again", 48, 0, 0), ring.stats().readers().get(0));
+            }
+            readers.forEach(RingReader::close);
+            assertEquals(List.of(), ring.stats().readers());
+        }
+    }
+
+    @Test
+    void closingTheRingClosesItsReadersAndKeepsTheFile() throws IOException {
+        MappedRing ring = create(OverflowMode.DISCARD_OLDEST, Duration.ZERO);
+        RingReader reader = ring.openReader("reader");
+
+        ring.close();
+
+        assertThrows(IllegalStateException.class, () -> reader.poll(record -> fail("closed"), 1));
+        assertThrows(IllegalStateException.class, () -> publishDerived(ring, 0, 8));
+        assertThrows(IllegalStateException.class, () -> ring.openReader("late"));
+        assertEquals(List.of(), ring.stats().readers());
+        assertTrue(Files.exists(file()));
+    }
+
+    @Test
+    void anAttachedRingReadsWhatItsCreatorPublishes() throws IOException {
+        // 31 ASCII bytes and a two-byte character: the slot keeps the 31 bytes only.
+        String longName = "abcdefghijklmnopqrstuvwxyz01234\u00fc";
+        try (MappedRing ring = create(OverflowMode.DISCARD_OLDEST, Duration.ZERO);
+                MappedRing attached = MappedRing.attach(file());
+                RingReader reader = attached.openReader(longName)) {
+            for (int i = 0; i < 3; i++) {
+                publishDerived(ring, i, 100);
+            }
+            List<Received> read = Payloads.drain(reader);
+            assertEquals(3, read.size());
+            for (int i = 0; i < 3; i++) {
+                assertDerived(read.get(i), i, 100);
+            }
+
+            RingStats seenByAttached = attached.stats();
+            assertEquals(CAPACITY, seenByAttached.capacityBytes());
+            assertEquals(3, seenByAttached.recordsPublished());
+            assertNull(seenByAttached.overflowMode(), "the mode belongs to the publishing process");
+            assertThrows(UnsupportedOperationException.class, () -> publishDerived(attached, 3, 8));
+
+            ReaderStats seenByCreator = ring.stats().readers().get(0);
+            assertEquals(new ReaderStats("abcdefghijklmnopqrstuvwxyz01234", reader.position(), 0,
+                    MappedRing.UNKNOWN_LOST_RECORDS), seenByCreator);
+        }
+    }
+
+    @Test
+    void attachRejectsFilesThatAreNotRingsWithTheReason() throws IOException {
+        Path zeros = Files.write(dir.resolve("zeros.dat"), new byte[8192]);
+        Path tiny = Files.write(dir.resolve("tiny.dat"), new byte[100]);
+        try (MappedRing ring = create(OverflowMode.DISCARD_OLDEST, Duration.ZERO)) {
+            publishDerived(ring, 0, 8);
+        }
+        Path cut = Files.write(dir.resolve("cut.dat"),
+                Arrays.copyOf(Files.readAllBytes(file()), RingLayout.HEADER_SIZE + 100));
+
+        assertAttachFails(zeros, "instead of the magic \"DAQRING1\"");
+        assertAttachFails(tiny, "fewer than the 4096-byte header");
+        assertAttachFails(cut, "header declares 4096 + 4096");
+    }
+
+    private static void assertAttachFails(Path file, String reason) {
+        IOException failure = assertThrows(IOException.class, () -> MappedRing.attach(file));
+        assertTrue(failure.getMessage().contains(reason), failure.getMessage());
+    }
+
+    @Test
+    void createReplacesAnExistingFileWithAnEmptyRing() throws IOException {
+        try (MappedRing first = create(OverflowMode.DISCARD_OLDEST, Duration.ZERO)) {
+            publishDerived(first, 0, 8);
+        }
+        try (MappedRing second = create(OverflowMode.DISCARD_OLDEST, Duration.ZERO);
+                MappedRing attached = MappedRing.attach(file())) {
+            assertEquals(0, second.stats().writePosition());
+            assertEquals(0, attached.stats().recordsPublished());
+        }
+    }
+}
