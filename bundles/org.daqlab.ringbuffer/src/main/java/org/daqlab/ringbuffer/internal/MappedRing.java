@@ -269,7 +269,7 @@ public final class MappedRing implements RingBuffer, AutoCloseable {
             throw new IllegalArgumentException("a " + type + " record of " + recordLength + " bytes ("
                     + RECORD_HEADER_SIZE + "-byte header + " + payloadLength + "-byte payload) does not fit in ring "
                     + path + ": its capacity of " + capacity + " bytes takes records of at most half that ("
-                    + maxPayloadBytes() + " payload bytes). Configure capacity.mb of org.daqlab.ringbuffer to at"
+                    + maxPayloadBytes() + " payload bytes). Configure capacity_mb of org.daqlab.ringbuffer to at"
                     + " least " + neededMb + ", or split the payload.");
         }
         publishLock.lock();

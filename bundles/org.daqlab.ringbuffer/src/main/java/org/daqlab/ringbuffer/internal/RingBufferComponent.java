@@ -44,9 +44,9 @@ public final class RingBufferComponent implements RingBuffer {
     private static final Logger LOG = LoggerFactory.getLogger(RingBufferComponent.class);
 
     /**
-     * The ring buffer's configuration. Property keys follow the DS name mapping: {@code capacity_mb}
-     * is configured as {@code capacity.mb}, {@code overflow_mode} as {@code overflow.mode},
-     * {@code block_timeout_ms} as {@code block.timeout.ms}.
+     * The ring buffer's configuration. The configuration keys are {@code path}, {@code capacity_mb},
+     * {@code overflow_mode} and {@code block_timeout_ms}: DS maps a double underscore in a method
+     * name to one underscore in the key (a single one would become a dot).
      */
     @ObjectClassDefinition(
             name = "daqlab Ring buffer",
@@ -69,7 +69,7 @@ public final class RingBufferComponent implements RingBuffer {
                         + " it. The larger it is, the longer a slow reader may lag before it loses records.",
                 min = "1",
                 max = "1024")
-        int capacity_mb() default DEFAULT_CAPACITY_MB;
+        int capacity__mb() default DEFAULT_CAPACITY_MB;
 
         @AttributeDefinition(
                 name = "Overflow mode",
@@ -80,14 +80,14 @@ public final class RingBufferComponent implements RingBuffer {
                         @Option(label = "Discard oldest (producers never wait)", value = "DISCARD_OLDEST"),
                         @Option(label = "Block (wait for the slowest reader)", value = "BLOCK")
                 })
-        OverflowMode overflow_mode() default OverflowMode.DISCARD_OLDEST;
+        OverflowMode overflow__mode() default OverflowMode.DISCARD_OLDEST;
 
         @AttributeDefinition(
                 name = "Block timeout (ms)",
                 description = "In BLOCK mode, how long a producer waits for the slowest reader before it"
                         + " overwrites anyway (each time is counted as a block timeout). 0 or more; 0 never waits.",
                 min = "0")
-        long block_timeout_ms() default DEFAULT_BLOCK_TIMEOUT_MS;
+        long block__timeout__ms() default DEFAULT_BLOCK_TIMEOUT_MS;
     }
 
     /** Where the ring file goes when no path is configured (or it is unusable), in order of preference. */
@@ -148,7 +148,7 @@ public final class RingBufferComponent implements RingBuffer {
                         + (settings.path().equals(Optional.of(candidate)) ? "" : ", default location " + candidate)
                         + " is not usable: " + unusable + " (valid: a file in a writable directory with room for "
                         + (settings.capacityBytes() + RingLayout.HEADER_SIZE) + " bytes, or empty for the default"
-                        + " location). Fix: set path to such a file, free space there, or lower capacity.mb. "
+                        + " location). Fix: set path to such a file, free space there, or lower capacity_mb. "
                         + (i + 1 < candidates.size() ? "Trying " + candidates.get(i + 1) + " instead."
                                 : "No location is left: the ring cannot start."));
             }

@@ -44,12 +44,12 @@ record RingSettings(Optional<Path> path, long capacityBytes, OverflowMode overfl
         List<String> errors = new ArrayList<>();
         String path = checked("path", config::path, RingSettings::isPath, "",
                 "a file path in a writable directory, or empty for the default location", properties, errors);
-        int capacityMb = checked("capacity.mb", config::capacity_mb, mb -> mb >= 1 && mb <= MAX_CAPACITY_MB,
+        int capacityMb = checked("capacity_mb", config::capacity__mb, mb -> mb >= 1 && mb <= MAX_CAPACITY_MB,
                 DEFAULT_CAPACITY_MB, "1 to " + MAX_CAPACITY_MB + " MiB, one memory mapping in this version", properties,
                 errors);
-        OverflowMode overflowMode = checked("overflow.mode", config::overflow_mode, Objects::nonNull,
+        OverflowMode overflowMode = checked("overflow_mode", config::overflow__mode, Objects::nonNull,
                 OverflowMode.DISCARD_OLDEST, "DISCARD_OLDEST or BLOCK", properties, errors);
-        long blockTimeoutMs = checked("block.timeout.ms", config::block_timeout_ms, ms -> ms >= 0,
+        long blockTimeoutMs = checked("block_timeout_ms", config::block__timeout__ms, ms -> ms >= 0,
                 DEFAULT_BLOCK_TIMEOUT_MS, "0 or more milliseconds", properties, errors);
         return new RingSettings(path.isEmpty() ? Optional.empty() : Optional.of(Path.of(path)), capacityMb * MIB,
                 overflowMode, Duration.ofMillis(blockTimeoutMs), List.copyOf(errors));

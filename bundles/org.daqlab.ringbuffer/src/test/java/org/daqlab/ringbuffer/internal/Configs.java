@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * {@link RingBufferComponent.Config} instances as SCR makes them: property keys from the DS name
- * mapping ({@code capacity_mb} is {@code capacity.mb}), defaults for absent keys, and a conversion
- * failure thrown when the accessor is called.
+ * mapping (a double underscore in the method name is one in the key), defaults for absent keys, and
+ * a conversion failure thrown when the accessor is called.
  */
 final class Configs {
 
@@ -18,7 +18,7 @@ final class Configs {
     static RingBufferComponent.Config of(Map<String, Object> properties) {
         return (RingBufferComponent.Config) Proxy.newProxyInstance(RingBufferComponent.Config.class.getClassLoader(),
                 new Class<?>[] {RingBufferComponent.Config.class}, (proxy, method, args) -> {
-                    Object value = properties.get(method.getName().replace('_', '.'));
+                    Object value = properties.get(method.getName().replace("__", "_"));
                     if (value == null) {
                         return method.getDefaultValue();
                     }

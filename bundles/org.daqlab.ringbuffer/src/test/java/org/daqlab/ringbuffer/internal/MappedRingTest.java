@@ -137,7 +137,7 @@ class MappedRingTest {
                     () -> ring.publish(RecordType.BATCH, 1, 0, 0, tooLarge));
 
             assertTrue(rejected.getMessage().contains("capacity of 4096 bytes")
-                    && rejected.getMessage().contains("capacity.mb"), rejected.getMessage());
+                    && rejected.getMessage().contains("capacity_mb"), rejected.getMessage());
             assertEquals(0, ring.stats().writePosition());
             assertEquals(0, ring.stats().recordsPublished());
             assertEquals(0, reader.poll(record -> fail("nothing was published"), 10));

@@ -33,8 +33,8 @@ class RingBufferComponentTest {
     @Test
     void aValidConfigurationGivesAWorkingRingWithoutError() throws IOException {
         Path file = dir.resolve("configured.dat");
-        RingBufferComponent component = activated(Map.of("path", file.toString(), "capacity.mb", 1,
-                "overflow.mode", "BLOCK"));
+        RingBufferComponent component = activated(Map.of("path", file.toString(), "capacity_mb", 1,
+                "overflow_mode", "BLOCK"));
         try (RingReader reader = component.openReader("reader")) {
             component.publish(RecordType.RUN_START, 0, 0, 0, Payloads.derived(0, 10));
 
@@ -53,7 +53,7 @@ class RingBufferComponentTest {
     void anUnusablePathFallsBackToTheDefaultLocationAndSaysWhy() throws IOException {
         Path notADirectory = Files.createFile(dir.resolve("plain-file"));
         String unusable = notADirectory.resolve("ring.dat").toString();
-        RingBufferComponent component = activated(Map.of("path", unusable, "capacity.mb", 1));
+        RingBufferComponent component = activated(Map.of("path", unusable, "capacity_mb", 1));
         try {
             RingStats stats = component.stats();
 
@@ -72,14 +72,14 @@ class RingBufferComponentTest {
 
     @Test
     void invalidValuesStillStartTheRingWithDefaults() throws IOException {
-        RingBufferComponent component = activated(Map.of("capacity.mb", 1, "block.timeout.ms", -1L,
-                "overflow.mode", "SOMETIMES"));
+        RingBufferComponent component = activated(Map.of("capacity_mb", 1, "block_timeout_ms", -1L,
+                "overflow_mode", "SOMETIMES"));
         try {
             RingStats stats = component.stats();
 
             assertEquals(OverflowMode.DISCARD_OLDEST, stats.overflowMode());
-            assertTrue(stats.configurationError().contains("block.timeout.ms = -1 is invalid"));
-            assertTrue(stats.configurationError().contains("overflow.mode = \"SOMETIMES\" is invalid"));
+            assertTrue(stats.configurationError().contains("block_timeout_ms = -1 is invalid"));
+            assertTrue(stats.configurationError().contains("overflow_mode = \"SOMETIMES\" is invalid"));
         } finally {
             component.deactivate();
         }
@@ -87,7 +87,7 @@ class RingBufferComponentTest {
 
     @Test
     void deactivationKeepsTheFileAndReactivationReplacesIt() throws IOException {
-        Map<String, Object> properties = Map.of("capacity.mb", 1);
+        Map<String, Object> properties = Map.of("capacity_mb", 1);
         RingBufferComponent first = activated(properties);
         first.publish(RecordType.RUN_START, 0, 0, 0, Payloads.derived(0, 10));
         Path file = Path.of(first.stats().path());

@@ -28,8 +28,8 @@ class RingSettingsTest {
 
     @Test
     void validValuesAreTaken() {
-        RingSettings settings = validate(Map.of("path", "/data/ring.dat", "capacity.mb", 1024,
-                "overflow.mode", "BLOCK", "block.timeout.ms", 0L));
+        RingSettings settings = validate(Map.of("path", "/data/ring.dat", "capacity_mb", 1024,
+                "overflow_mode", "BLOCK", "block_timeout_ms", 0L));
 
         assertEquals(new RingSettings(Optional.of(Path.of("/data/ring.dat")), 1024L << 20, OverflowMode.BLOCK,
                 Duration.ZERO, List.of()), settings);
@@ -37,25 +37,25 @@ class RingSettingsTest {
 
     @Test
     void eachInvalidValueFallsBackToItsDefaultWithOnePreciseMessage() {
-        RingSettings settings = validate(Map.of("path", "bad\0path", "capacity.mb", 2048,
-                "overflow.mode", "SOMETIMES", "block.timeout.ms", -5L));
+        RingSettings settings = validate(Map.of("path", "bad\0path", "capacity_mb", 2048,
+                "overflow_mode", "SOMETIMES", "block_timeout_ms", -5L));
 
         assertEquals(new RingSettings(Optional.empty(), 256L << 20, OverflowMode.DISCARD_OLDEST,
                 Duration.ofMillis(1000), settings.errors()), settings);
         List<String> errors = settings.errors();
         assertEquals(4, errors.size(), errors.toString());
         assertMessage(errors.get(0), "path = \"bad\0path\"", "a file path", "\"\"");
-        assertMessage(errors.get(1), "capacity.mb = 2048", "1 to 1024", "256");
-        assertMessage(errors.get(2), "overflow.mode = \"SOMETIMES\"", "DISCARD_OLDEST or BLOCK", "\"DISCARD_OLDEST\"");
-        assertMessage(errors.get(3), "block.timeout.ms = -5", "0 or more", "1000");
+        assertMessage(errors.get(1), "capacity_mb = 2048", "1 to 1024", "256");
+        assertMessage(errors.get(2), "overflow_mode = \"SOMETIMES\"", "DISCARD_OLDEST or BLOCK", "\"DISCARD_OLDEST\"");
+        assertMessage(errors.get(3), "block_timeout_ms = -5", "0 or more", "1000");
     }
 
     @Test
     void aCapacityOfZeroIsRejected() {
-        RingSettings settings = validate(Map.of("capacity.mb", 0));
+        RingSettings settings = validate(Map.of("capacity_mb", 0));
 
         assertEquals(256L << 20, settings.capacityBytes());
-        assertMessage(settings.errors().get(0), "capacity.mb = 0", "1 to 1024", "256");
+        assertMessage(settings.errors().get(0), "capacity_mb = 0", "1 to 1024", "256");
     }
 
     /** PID, key and value, valid range, fix, and the default used. */
