@@ -114,7 +114,7 @@ public final class TimedAcquisition {
             System.err.println("daqlab: " + e.getMessage());
             exitCode = 2;
         } catch (InterruptedException e) {
-            LOG.warn("timed acquisition interrupted by shutdown");
+            LOG.debug("timed acquisition restarted with its dependencies");
             return;
         } catch (RuntimeException e) {
             LOG.error("timed acquisition failed", e);
