@@ -16,6 +16,7 @@ import java.util.jar.JarFile;
 
 import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.frameworkStartLevel;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.systemPackages;
 
@@ -25,6 +26,8 @@ import static org.ops4j.pax.exam.CoreOptions.systemPackages;
  * ships.
  */
 final class Distribution {
+
+    private static final int DEFAULT_START_LEVEL = 10;
 
     private Distribution() {
     }
@@ -43,16 +46,24 @@ final class Distribution {
             try (InputStream in = exported.getInputStream(exported.getJarEntry("launcher.properties"))) {
                 launcher.load(in);
             }
-            for (String path : launcher.getProperty("launch.bundles").split(",")) {
+            String[] paths = launcher.getProperty("launch.bundles").split(",");
+            // launch.runbundles.attrs lists the same bundles in the same order, with their start levels
+            java.util.regex.Matcher levels = java.util.regex.Pattern.compile("startlevel=(\\d+)")
+                    .matcher(launcher.getProperty("launch.runbundles.attrs", ""));
+            for (String path : paths) {
                 JarEntry entry = exported.getJarEntry(path.trim());
                 Path target = dir.resolve("bundles").resolve(Path.of(path.trim()).getFileName().toString());
                 try (InputStream in = exported.getInputStream(entry)) {
                     Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 }
-                options.add(bundle(target.toUri().toString()).start());
+                int level = levels.find() ? Integer.parseInt(levels.group(1)) : DEFAULT_START_LEVEL;
+                options.add(bundle(target.toUri().toString()).startLevel(level).start());
             }
+            options.add(frameworkStartLevel(Integer.parseInt(
+                    launcher.getProperty("org.osgi.framework.startlevel.beginning", "1")) + 1));
             for (String key : launcher.stringPropertyNames()) {
                 if (key.startsWith("launch.") || key.equals("org.osgi.framework.system.packages.extra")
+                        || key.equals("org.osgi.framework.startlevel.beginning")
                         || key.startsWith("felix.fileinstall.dir")) {
                     continue;
                 }
