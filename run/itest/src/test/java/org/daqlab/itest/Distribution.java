@@ -39,6 +39,7 @@ final class Distribution {
             throw new IllegalStateException("distribution " + jar.toAbsolutePath() + " is missing: build run/ first (mvn install)");
         }
         Path dir = work.resolve(name);
+        deleteRecursively(dir); // every test class starts from an empty deploy folder and output directory
         List<Option> options = new ArrayList<>();
         try (JarFile exported = new JarFile(jar.toFile())) {
             Files.createDirectories(dir.resolve("bundles"));
@@ -91,6 +92,19 @@ final class Distribution {
         options.add(frameworkProperty("daqlab.console.password").value(Support.CONSOLE_PASSWORD));
         options.add(junitBundles());
         return options;
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static int freePort() {
