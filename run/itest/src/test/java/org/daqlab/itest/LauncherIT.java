@@ -69,6 +69,40 @@ class LauncherIT {
         assertTrue(r.output.contains("--duration 'soon' is not a positive number of seconds"), r.output);
     }
 
+    @Test
+    void sigtermStopsThePlatformAfterEveryWriterClosedItsFiles(@TempDir Path work) throws Exception {
+        Process p = new ProcessBuilder("bash", LAUNCHER.toString(), "--headless").directory(work.toFile())
+                .redirectErrorStream(true).redirectOutput(work.resolve("log.txt").toFile()).start();
+        Path data = work.resolve("data");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!hasFile(data, ".csv.part")) {
+            assertTrue(System.nanoTime() < deadline && p.isAlive(), "continuous run never started: " + Files.readString(work.resolve("log.txt")));
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        TimeUnit.SECONDS.sleep(2);
+        p.toHandle().descendants().forEach(ProcessHandle::destroy); // SIGTERM to the JVM, as a service manager sends
+        p.destroy();
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "the platform did not stop");
+        String log = Files.readString(work.resolve("log.txt"));
+        assertTrue(!hasFile(data, ".part"), "files left under temporary names: " + log);
+        try (Stream<Path> files = Files.list(data)) {
+            List<Path> csvs = files.filter(f -> f.toString().endsWith(".csv")).toList();
+            assertEquals(3, csvs.size(), log);
+            for (Path csv : csvs) {
+                assertTrue(Support.readCsv(csv).size() > 1, csv + " has rows");
+            }
+        }
+    }
+
+    private static boolean hasFile(Path dir, String suffix) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.anyMatch(f -> f.toString().endsWith(suffix));
+        }
+    }
+
     private record Result(int exitCode, String output) {
     }
 

@@ -129,7 +129,7 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
     @Deactivate
     void deactivate() {
         if (currentRun().isPresent()) {
-            stop("platform shutdown", RunStop.ExitStatus.ABORT);
+            stop("storage core stopping (platform shutdown or reconfiguration)", RunStop.ExitStatus.ABORT);
         }
         synchronized (pendingWriters) {
             active = false;
