@@ -12,20 +12,23 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.util.ReusableByteArray;
 
 import java.math.BigDecimal;
+import com.fasterxml.jackson.core.io.NumberOutput;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
  * The text form of every scalar Arrow type the CSV writer supports. Numbers are written so that
- * they parse back to the same value: floating point with {@link Double#toString}/
- * {@link Float#toString} (exact round trip, {@code NaN}, {@code Infinity}, {@code -Infinity}),
- * integers in decimal, unsigned 64-bit ones without a sign.
+ * they parse back to the same value: floating point in the shortest text that round-trips
+ * (Jackson's Schubfach writer; the JDK's {@code Double.toString} is only shortest from JDK 19 on,
+ * e.g. JDK 17 prints 1e23 as {@code 9.999999999999999E22}), with {@code NaN}, {@code Infinity},
+ * {@code -Infinity}; integers in decimal, unsigned 64-bit ones without a sign.
  */
 final class ValueFormatters {
 
-    private static final ValueFormatter FLOAT64 = (vector, row) -> Double.toString(((Float8Vector) vector).get(row));
-    private static final ValueFormatter FLOAT32 = (vector, row) -> Float.toString(((Float4Vector) vector).get(row));
-    private static final ValueFormatter FLOAT16 = (vector, row) -> Float.toString(((Float2Vector) vector).getValueAsFloat(row));
+    private static final ValueFormatter FLOAT64 = (vector, row) -> NumberOutput.toString(((Float8Vector) vector).get(row), true);
+    private static final ValueFormatter FLOAT32 = (vector, row) -> NumberOutput.toString(((Float4Vector) vector).get(row), true);
+    private static final ValueFormatter FLOAT16 = (vector, row) -> NumberOutput.toString(((Float2Vector) vector).getValueAsFloat(row), true);
     /** Signed integers of any width and unsigned ones up to 32 bits: getValueAsLong is exact for them. */
     private static final ValueFormatter INTEGER = (vector, row) -> Long.toString(((BaseIntVector) vector).getValueAsLong(row));
     /** uint64 values above Long.MAX_VALUE come back from getValueAsLong as negative longs. */

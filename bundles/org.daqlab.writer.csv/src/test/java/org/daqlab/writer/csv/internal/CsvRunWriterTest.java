@@ -129,7 +129,11 @@ class CsvRunWriterTest {
             List<String> record = csv.records().get(i);
             String expectedBits = float64Bits(TRICKY_DOUBLES[i]);
             assertEquals(Long.toString(T0 + i), record.get(0));
-            assertEquals(Double.toString(TRICKY_DOUBLES[i]), record.get(1), "row " + i);
+            // shortest round-trip text: never longer than the JDK's, and 1e23 is "1.0E23" even on JDK 17
+            assertTrue(record.get(1).length() <= Double.toString(TRICKY_DOUBLES[i]).length(), "row " + i + ": " + record.get(1));
+            if (TRICKY_DOUBLES[i] == 1.0e23) {
+                assertEquals("1.0E23", record.get(1));
+            }
             assertEquals(expectedBits, float64Bits(Double.parseDouble(record.get(1))), "Java parse of row " + i + ": " + record.get(1));
             assertEquals(expectedBits, csv.float64Bits().get(i + 1).get(1), "Python parse of row " + i + ": " + record.get(1));
             assertEquals(TRICKY_TEXTS[i], record.get(2), "row " + i);
