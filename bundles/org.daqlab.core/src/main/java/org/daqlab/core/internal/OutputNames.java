@@ -13,13 +13,17 @@ import java.util.Set;
  */
 final class OutputNames {
 
-    private final Set<String> reserved = new HashSet<>();
+    /** Whole-run file names (with the format as extension) that a version was handed out for. */
+    private final Set<Path> reserved = new HashSet<>();
 
     synchronized int reserveVersion(Path directory, FileNameTemplate template, Map<String, String> runValues,
             String format) throws IOException {
         int version = template.firstFreeVersion(directory, runValues);
-        // Writers of different formats never clash on names; the same format in one directory does.
-        while (!reserved.add(directory.toAbsolutePath() + "|" + template + "|" + runValues + "|" + format + "|" + version)) {
+        // A version is reserved as the name it gives, not as the run's values: those include the
+        // writer's name, which would let two writers of one format (csv, csv-archive) take the same
+        // version although the template has no {writer} and their names are equal. Writers of
+        // different formats never clash on names, as the extension differs.
+        while (!reserved.add(directory.toAbsolutePath().resolve(template.fileName(runValues, version, null, 1, false, format)))) {
             version++;
         }
         return version;

@@ -88,6 +88,8 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
     private final Map<StorageWriter, Map<String, Object>> pendingWriters = new LinkedHashMap<>();
     private final Map<StorageWriter, String> runnerNames = new ConcurrentHashMap<>();
     private final Map<Integer, Long> rowsAtRunStart = new HashMap<>();
+    /** Rows the current run got from streams closed since it started, by stream name. */
+    private final Map<String, Long> rowsOfClosedStreams = new HashMap<>();
     private final OutputNames names = new OutputNames();
     private final AtomicLong flushIds = new AtomicLong();
     private final AtomicLong documentSequence = new AtomicLong();
@@ -230,6 +232,7 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
             try {
                 rowsAtRunStart.clear();
                 openStreams.forEach((id, s) -> rowsAtRunStart.put(id, s.rowsPublished()));
+                rowsOfClosedStreams.clear();
                 publishDocument(RecordType.RUN_START, RecordCodec.encodeRunStart(start));
             } finally {
                 runBoundary.writeLock().unlock();
@@ -256,9 +259,8 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
             }
             runBoundary.writeLock().lock();
             try {
-                Map<String, Long> rows = new LinkedHashMap<>();
-                openStreams.forEach((id, s) -> rows.put(s.descriptor().stream(),
-                        s.rowsPublished() - rowsAtRunStart.getOrDefault(id, 0L)));
+                Map<String, Long> rows = new LinkedHashMap<>(rowsOfClosedStreams);
+                openStreams.forEach((id, s) -> rows.merge(s.descriptor().stream(), s.rowsOfRun(), Long::sum));
                 stop = new RunStop(currentRun.uid(), now(), status, reason, rows);
                 publishDocument(RecordType.RUN_STOP, RecordCodec.encodeRunStop(stop));
             } finally {
@@ -434,7 +436,9 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
                         + ": open a new stream for a new schema");
             }
             if (batch.getRowCount() == 0) {
-                throw new IllegalArgumentException("batch for stream '" + descriptor.stream() + "' has no rows");
+                // Usually a forgotten setRowCount: say so, as every other rejection names its fix.
+                throw new IllegalArgumentException("batch for stream '" + descriptor.stream() + "' has no rows: "
+                        + "call setRowCount on it after filling its vectors, and publish only batches that hold rows");
             }
             RecordCodec.encodeBatch(batch, buffer);
             if (buffer.size() > ring.maxPayloadBytes()) {
@@ -469,13 +473,26 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
             return rows.get();
         }
 
+        /** Rows published since the current run started (all of them if the stream opened during it). */
+        long rowsOfRun() {
+            return rows.get() - rowsAtRunStart.getOrDefault(id, 0L);
+        }
+
+        /**
+         * Synchronized like {@link #publish}, so that a batch being published is in the ring before
+         * the stream's closing record and counted among the run's rows.
+         */
         @Override
-        public void close() {
+        public synchronized void close() {
             documents.lock();
             try {
                 if (openStreams.remove(id) != null) {
                     ring.publish(RecordType.STREAM_CLOSED, id, 0, now(),
                             ByteBuffer.wrap(RecordCodec.encodeName("stream", descriptor.stream())));
+                    if (currentRun != null) {
+                        // the stop document counts the run's rows of every stream, closed ones too
+                        rowsOfClosedStreams.merge(descriptor.stream(), rowsOfRun(), Long::sum);
+                    }
                 }
                 release();
             } finally {
