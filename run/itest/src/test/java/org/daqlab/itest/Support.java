@@ -45,8 +45,12 @@ final class Support {
         }
     }
 
-    /** Stops the continuous run the default configuration starts at boot, so a test owns its runs. */
-    static void stopBootRun(RunControl runs) {
+    /**
+     * Waits for the continuous run the default configuration starts at boot (the platform has
+     * settled), then stops it, so a test owns its runs.
+     */
+    static void stopBootRun(RunControl runs) throws InterruptedException {
+        await("the continuous run started at boot", 30, () -> runs.currentRun().isPresent());
         runs.stop("integration test takes over");
     }
 
