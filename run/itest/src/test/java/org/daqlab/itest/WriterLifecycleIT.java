@@ -157,6 +157,7 @@ public class WriterLifecycleIT {
                 .map(w -> w.state() == WriterState.IDLE || w.state() == WriterState.WRITING).orElse(false));
         runs.start("itest_drop_in", Map.of());
         Support.await("dropped-in writer rows", 30, () -> Support.writer(status, "csv").map(w -> w.rows() > 0).orElse(false));
+        TimeUnit.SECONDS.sleep(2); // a few power-meter samples (10 Hz) too
         runs.stop("test done");
         WriterStats csv = Support.writer(status, "csv").orElseThrow();
         assertTrue(Files.readAllLines(file(csv, "power_meter_01")).size() > 1);

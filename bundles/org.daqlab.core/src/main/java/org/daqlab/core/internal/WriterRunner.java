@@ -108,10 +108,6 @@ final class WriterRunner {
         return settings.name();
     }
 
-    WriterSettings settings() {
-        return settings;
-    }
-
     /**
      * Drains what the ring holds for this writer up to now, closes the segment (renaming its
      * files) and ends the thread; waits at most {@code timeout}.
