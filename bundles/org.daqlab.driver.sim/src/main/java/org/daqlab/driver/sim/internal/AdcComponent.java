@@ -4,11 +4,9 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.daqlab.api.instrument.DataPublisher;
 import org.daqlab.api.instrument.Instrument;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -24,7 +22,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
         configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
 @Designate(ocd = AdcComponent.Config.class, factory = true)
-public final class AdcComponent {
+public final class AdcComponent extends SimulatedInstrumentComponent {
 
     /** The factory PID of ADC configurations. */
     public static final String FACTORY_PID = "org.daqlab.driver.sim.adc";
@@ -99,21 +97,11 @@ public final class AdcComponent {
         String webconsole_configurationFactory_nameHint() default "{instrument_id}";
     }
 
-    private final SimulatedInstrument instrument;
-    private final ServiceRegistration<Instrument> registration;
-
     /** Opens the stream, starts generating and registers the {@link Instrument} service. */
     @Activate
     public AdcComponent(BundleContext context, Config config,
             @Reference DataPublisher publisher,
             @Reference(target = SimulatedInstrument.ROOT_ALLOCATOR) BufferAllocator rootAllocator) {
-        instrument = SimulatedInstrument.start(new AdcSource(config), publisher, rootAllocator);
-        registration = instrument.register(context);
-    }
-
-    @Deactivate
-    void deactivate() {
-        registration.unregister();
-        instrument.stop();
+        super(context, new AdcSource(config), publisher, rootAllocator);
     }
 }

@@ -4,11 +4,9 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.daqlab.api.instrument.DataPublisher;
 import org.daqlab.api.instrument.Instrument;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -25,7 +23,7 @@ import org.osgi.service.metatype.annotations.Option;
         configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
 @Designate(ocd = CameraComponent.Config.class, factory = true)
-public final class CameraComponent {
+public final class CameraComponent extends SimulatedInstrumentComponent {
 
     /** The factory PID of camera configurations. */
     public static final String FACTORY_PID = "org.daqlab.driver.sim.camera";
@@ -93,21 +91,11 @@ public final class CameraComponent {
         String webconsole_configurationFactory_nameHint() default "{instrument_id}";
     }
 
-    private final SimulatedInstrument instrument;
-    private final ServiceRegistration<Instrument> registration;
-
     /** Opens the stream, starts generating and registers the {@link Instrument} service. */
     @Activate
     public CameraComponent(BundleContext context, Config config,
             @Reference DataPublisher publisher,
             @Reference(target = SimulatedInstrument.ROOT_ALLOCATOR) BufferAllocator rootAllocator) {
-        instrument = SimulatedInstrument.start(new CameraSource(config), publisher, rootAllocator);
-        registration = instrument.register(context);
-    }
-
-    @Deactivate
-    void deactivate() {
-        registration.unregister();
-        instrument.stop();
+        super(context, new CameraSource(config), publisher, rootAllocator);
     }
 }
