@@ -315,8 +315,10 @@ class Reader:
 
     It holds a slot (and its lock) until ``close()``. It starts at the write position, or at the
     oldest record still in the ring with ``from_oldest``. ``lost`` counts the records it missed
-    (§6.1 step 5), ``corrupt`` lists the records it skipped as corrupt (§6.3), and ``descriptors``
-    holds each stream's latest descriptor {stream_id: (index, payload)}, from the catalog and the ring.
+    (§6.1 step 5); ``aborted`` the records it skipped because their producer gave them up (they
+    have an index but are no loss); ``corrupt`` lists the records it skipped as corrupt (§6.3);
+    ``descriptors`` holds each stream's latest descriptor {stream_id: (index, payload)}, from the
+    catalog and the ring.
     """
 
     def __init__(self, ring, name, from_oldest):
@@ -325,6 +327,7 @@ class Reader:
         self.slot = ring._take_slot()
         self._slot_word = (SLOTS_OFFSET + SLOT_SIZE * self.slot) // 8
         self.lost = 0
+        self.aborted = 0
         self.corrupt = []
         self.records_read = 0
         self._expected_index = None
@@ -438,7 +441,8 @@ class Reader:
         self._expected_index = index + 1
         self.cursor = cursor + align8(length)
         if flags & FLAG_ABORTED:
-            return None  # the producer gave the claim up: it has an index but no data, and is no loss
+            self.aborted += 1  # the producer gave the claim up: it has an index but no data, and is no loss
+            return None
         descriptor = None
         if type_code == DESCRIPTOR:
             self.descriptors[stream_id] = (index, payload)
@@ -540,6 +544,7 @@ class Dump:
             "records": reader.records_read,
             "records_by_type": self.records_by_type,
             "lost": reader.lost,
+            "aborted": reader.aborted,
             "corrupt": len(reader.corrupt),
             "corrupt_records": [c._asdict() for c in reader.corrupt],
             "first_index": self.first_index,

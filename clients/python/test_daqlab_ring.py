@@ -224,7 +224,7 @@ class FollowTest(RingTest):
             publisher.commit(publisher.publish(2, payload=b"b", commit=False), aborted=True)
             publisher.publish(2, payload=b"c")
             self.assertEqual([0, 2], [r.index for r in reader.poll()])
-            self.assertEqual(0, reader.lost)
+            self.assertEqual((0, 1), (reader.lost, reader.aborted))
 
     def test_a_corrupt_record_is_reported_with_its_position_and_the_rest_counts_as_lost(self):
         publisher = self.publisher()
