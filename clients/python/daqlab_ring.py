@@ -26,9 +26,10 @@ import sys
 import time
 from typing import NamedTuple
 
-if sys.byteorder != "little":
-    # The int64 view below reads the file's little-endian fields in the host's byte order.
-    raise ImportError("daqlab_ring needs a little-endian host (x86-64, ARM64): LAYOUT.md §8")
+if sys.byteorder != "little" or sys.maxsize < 2**63 - 1:
+    # The int64 view below reads the file's little-endian fields in the host's byte order, and only
+    # a 64-bit CPU loads and stores them as single accesses.
+    raise ImportError("daqlab_ring needs a 64-bit little-endian host (x86-64, ARM64): LAYOUT.md §8")
 
 MAGIC = b"DAQLRING"
 LAYOUT_VERSION = 2
