@@ -46,12 +46,13 @@ _OLDEST_POSITION = 128 // 8
 _CATALOG_END = 320 // 8
 _CATALOG_EPOCH = 384 // 8
 
-# Reader slot fields (§7), as indices into the int64 view relative to the slot's first word.
+# Reader slot fields (§7): the int64 ones as indices into the int64 view, from the slot's first word...
 _SLOT_STATE = 0
 _SLOT_CURSOR = 1
 _SLOT_PID = 2
 _SLOT_HEARTBEAT = 3
 _SLOT_LOST = 4
+# ...and the name as a byte offset in the slot.
 _SLOT_NAME_OFFSET = 40
 
 PADDING = 0
@@ -95,7 +96,7 @@ class Record(NamedTuple):
     timestamp_ns: int
     position: int
     payload: bytes
-    descriptor: tuple = None
+    descriptor: tuple
 
 
 class Corrupt(NamedTuple):
@@ -393,7 +394,10 @@ class Reader:
             # LAYOUT.md does not say whether a stream's catalog entry is appended before or after its
             # DESCRIPTOR record is claimed; if after, a reader that started in between finds the
             # entry only in a later catalog.
-            known = self._ring.catalog().get(stream_id)
+            try:
+                known = self._ring.catalog().get(stream_id)
+            except RingFileError:
+                return None  # a damaged or stuck catalog only leaves this batch's schema unknown
             if known is not None:
                 self.descriptors[stream_id] = known
         if known is None or known[0] > index:

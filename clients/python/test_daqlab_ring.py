@@ -248,6 +248,14 @@ class FollowTest(RingTest):
             self.assertEqual([], reader.poll())
         self.assertEqual("unknown record type", reader.corrupt[0].reason)
 
+    def test_a_catalog_entry_appended_after_the_reader_started_still_decodes_the_batches(self):
+        publisher = self.publisher()
+        publisher.publish(1, 4, b"schema-4")  # the platform appends the catalog entry after the commit
+        with Ring(self.path) as ring, ring.reader("t") as reader:
+            publisher.add_catalog_entry(4, 0, b"schema-4")
+            publisher.publish(2, 4, b"batch")
+            self.assertEqual((0, b"schema-4"), reader.poll()[0].descriptor)
+
     def test_a_batch_whose_descriptor_is_gone_has_none(self):
         publisher = self.publisher()
         publisher.publish(2, 5, b"orphan")
