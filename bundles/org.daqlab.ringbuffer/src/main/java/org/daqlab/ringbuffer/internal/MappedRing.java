@@ -122,7 +122,8 @@ public final class MappedRing implements RingBuffer, AutoCloseable {
      * Rings up to 1 GiB are one segment; larger ones are mapped in 1 GiB segments.
      *
      * @param path          the ring file; missing parent directories are created
-     * @param capacityBytes size of the data region: a multiple of 8 from 4096 bytes to 1 TiB
+     * @param capacityBytes size of the data region: a multiple of 8 from 4096 bytes to 1 GiB, or a
+     *                      whole number of GiB up to 1 TiB
      * @param overflowMode  what a producer does when the ring is full
      * @param blockTimeout  in {@link OverflowMode#BLOCK}, how long a producer waits for the slowest
      *                      reader before it overwrites anyway; zero or more

@@ -71,8 +71,8 @@ public final class RingBufferComponent implements RingBuffer {
 
         @AttributeDefinition(
                 name = "Capacity (MB)",
-                description = "Size of the ring's data region in MiB, 1 to 1048576 (rings above 1024 MiB are"
-                        + " mapped in 1 GiB segments). A record may take up to half of it, and at most 1 GiB. The"
+                description = "Size of the ring's data region in MiB: 1 to 1024, or a multiple of 1024 up to"
+                        + " 1048576 (rings above 1024 MiB are mapped in 1 GiB segments). A record may take up to half of it, and at most 1 GiB. The"
                         + " larger it is, the longer a slow reader may lag before it loses records; the file"
                         + " system of the path needs room for all of it.",
                 min = "1",

@@ -63,12 +63,12 @@ final class RingFile implements AutoCloseable {
         this.catalog = channel.map(FileChannel.MapMode.READ_WRITE, HEADER_SIZE, catalogSize)
                 .order(ByteOrder.LITTLE_ENDIAN);
         long dataOffset = HEADER_SIZE + catalogSize;
-        int count = (int) ((capacity + segmentSize - 1) / segmentSize);
+        int count = (int) (capacity / segmentSize);
         this.segments = new ByteBuffer[count];
         for (int i = 0; i < count; i++) {
             long start = i * segmentSize;
-            segments[i] = channel.map(FileChannel.MapMode.READ_WRITE, dataOffset + start,
-                    Math.min(segmentSize, capacity - start)).order(ByteOrder.LITTLE_ENDIAN);
+            segments[i] = channel.map(FileChannel.MapMode.READ_WRITE, dataOffset + start, segmentSize)
+                    .order(ByteOrder.LITTLE_ENDIAN);
         }
     }
 
@@ -81,9 +81,12 @@ final class RingFile implements AutoCloseable {
             throw new IllegalArgumentException("ring capacity must be a multiple of 8 from " + MIN_CAPACITY
                     + " to " + MAX_CAPACITY + " bytes, got " + capacity);
         }
-        if (segmentSize < MIN_CAPACITY || segmentSize % 8 != 0 || segmentSize > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("segment size must be a multiple of 8 from " + MIN_CAPACITY
-                    + " to " + Integer.MAX_VALUE + " bytes, got " + segmentSize);
+        if (segmentSize < MIN_CAPACITY || segmentSize % 8 != 0 || segmentSize > Integer.MAX_VALUE
+                || capacity % segmentSize != 0) {
+            throw new IllegalArgumentException("a ring of " + capacity + " bytes is mapped in segments of "
+                    + segmentSize + " bytes: the segment size must be a multiple of 8 from " + MIN_CAPACITY + " to "
+                    + Integer.MAX_VALUE + " bytes and divide the capacity (rings above 1 GiB are a whole number"
+                    + " of GiB)");
         }
         if (catalogSize < PAGE || catalogSize % PAGE != 0) {
             throw new IllegalArgumentException("catalog size must be a positive multiple of " + PAGE
@@ -164,9 +167,9 @@ final class RingFile implements AutoCloseable {
                         "a multiple of 8 of at least " + MIN_CAPACITY);
             }
             long segmentSize = header.getInt(SEGMENT_SIZE_OFFSET);
-            if (segmentSize < MIN_CAPACITY || segmentSize % 8 != 0) {
+            if (segmentSize < MIN_CAPACITY || segmentSize % 8 != 0 || capacity % segmentSize != 0) {
                 throw fieldError(path, "segment size", SEGMENT_SIZE_OFFSET, segmentSize,
-                        "a multiple of 8 of at least " + MIN_CAPACITY);
+                        "a multiple of 8 of at least " + MIN_CAPACITY + " that divides the capacity " + capacity);
             }
             expect(path, "catalog offset", CATALOG_OFFSET_OFFSET, header.getLong(CATALOG_OFFSET_OFFSET), HEADER_SIZE);
             long catalogSize = header.getLong(CATALOG_SIZE_OFFSET);
@@ -235,9 +238,9 @@ final class RingFile implements AutoCloseable {
         return segments.length == 1 ? (int) offset : (int) (offset % segmentSize);
     }
 
-    /** Bytes from a data offset to the next segment boundary or the end of the data region. */
+    /** Bytes from a data offset to the next segment boundary (the end of the data region is one). */
     long room(long offset) {
-        return Math.min(segmentSize - offset % segmentSize, capacity - offset);
+        return segments.length == 1 ? capacity - offset : segmentSize - offset % segmentSize;
     }
 
     long recordWord(ByteBuffer segment, int local) {

@@ -45,7 +45,7 @@ class RingSettingsTest {
         List<String> errors = settings.errors();
         assertEquals(4, errors.size(), errors.toString());
         assertMessage(errors.get(0), "path = \"bad\0path\"", "a file path", "\"\"");
-        assertMessage(errors.get(1), "capacity_mb = -8", "1 to 1048576", "256");
+        assertMessage(errors.get(1), "capacity_mb = -8", "1 to 1024 MiB, or a multiple of 1024", "256");
         assertMessage(errors.get(2), "overflow_mode = \"SOMETIMES\"", "DISCARD_OLDEST or BLOCK", "\"DISCARD_OLDEST\"");
         assertMessage(errors.get(3), "block_timeout_ms = -5", "0 or more", "1000");
     }
@@ -55,7 +55,7 @@ class RingSettingsTest {
         RingSettings settings = validate(Map.of("capacity_mb", 0));
 
         assertEquals(256L << 20, settings.capacityBytes());
-        assertMessage(settings.errors().get(0), "capacity_mb = 0", "1 to 1048576", "256");
+        assertMessage(settings.errors().get(0), "capacity_mb = 0", "1 to 1024 MiB, or a multiple of 1024", "256");
     }
 
     /** PID, key and value, valid range, fix, and the default used. */
