@@ -201,6 +201,9 @@ class Ring:
             self._refuse("capacity", capacity, "a multiple of 8, at least 4096")
         if segment_size < 4096 or segment_size % 8:
             self._refuse("segmentSize", segment_size, "a multiple of 8, at least 4096")
+        if capacity % segment_size:
+            self._refuse("segmentSize", segment_size, f"a divisor of capacity {capacity}",
+                         "the data region is a whole number of segments")
         if catalog_offset != HEADER_SIZE:
             self._refuse("catalogOffset", catalog_offset, HEADER_SIZE)
         if catalog_size < 0 or catalog_size % 4096:
@@ -233,8 +236,8 @@ class Ring:
             self._mm = None
 
     def room(self, offset):
-        """Bytes from data-region ``offset`` to the next segment boundary or the end of the region (§4.1)."""
-        return min(self.segment_size - offset % self.segment_size, self.capacity - offset)
+        """Bytes from data-region ``offset`` to the next segment boundary, the end of the region included (§4.1)."""
+        return self.segment_size - offset % self.segment_size
 
     def catalog(self, timeout=1.0):
         """The descriptors of the open streams (§5.2): {stream_id: (index, descriptor payload)}.

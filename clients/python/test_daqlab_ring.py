@@ -59,8 +59,7 @@ class TestPublisher:
     def publish(self, type_code, stream_id=1, payload=b"", sequence=0, timestamp_ns=0, commit=True):
         """Claims, fills and (unless ``commit`` is False) commits a record; returns its position."""
         length = 40 + len(payload)
-        offset = self.write_position % self.capacity
-        room = min(self.segment_size - offset % self.segment_size, self.capacity - offset)
+        room = self.segment_size - self.write_position % self.segment_size
         position = self.write_position + (room if align8(length) > room else 0)
         end = position + align8(length)
         while self.oldest_position < end - self.capacity:
@@ -136,6 +135,10 @@ class HeaderTest(RingTest):
     def test_a_capacity_that_is_not_a_multiple_of_8_is_refused(self):
         self.damaged(16, struct.pack("<q", 4100))
         self.assertRefused("capacity is 4100, expected a multiple of 8, at least 4096")
+
+    def test_a_segment_size_that_does_not_divide_the_capacity_is_refused(self):
+        self.damaged(28, struct.pack("<i", 4096 + 8))
+        self.assertRefused("segmentSize is 4104, expected a divisor of capacity 16384")
 
     def test_a_truncated_data_region_is_refused(self):
         self.publisher().close()
