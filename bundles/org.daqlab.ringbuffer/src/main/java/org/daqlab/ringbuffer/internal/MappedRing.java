@@ -47,7 +47,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link RingBuffer} in a memory-mapped file laid out as the bundle's {@code LAYOUT.md} specifies
@@ -95,7 +94,7 @@ public final class MappedRing implements RingBuffer, AutoCloseable {
     private final long blockTimeoutNanos;
     /** True when created here; an attached ring only reads. */
     private final boolean publisher;
-    private final ReentrantLock publishLock = new ReentrantLock();
+    private final ClaimLock publishLock = new ClaimLock();
     private final Map<Integer, MappedRingReader> localReaders = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
