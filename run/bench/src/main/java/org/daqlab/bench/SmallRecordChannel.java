@@ -1,0 +1,260 @@
+package org.daqlab.bench;
+
+import com.lmax.disruptor.BatchEventProcessor;
+import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.YieldingWaitStrategy;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+import org.daqlab.api.ring.OverflowMode;
+import org.daqlab.api.ring.RecordType;
+import org.daqlab.api.ring.RingReader;
+import org.daqlab.ringbuffer.internal.MappedRing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One ring under test, carrying records with a {@value #PAYLOAD_BYTES}-byte payload from one or
+ * more producer threads to one or more readers. Every ring gets the same payload bytes, whose first
+ * eight bytes carry a value the reader adds up, so that every record is really read.
+ */
+abstract class SmallRecordChannel implements AutoCloseable {
+
+    static final int PAYLOAD_BYTES = 64;
+    /** How long a daqlab BLOCK producer waits for a reader: long enough that nothing is ever lost. */
+    static final Duration BLOCK_TIMEOUT = Duration.ofMinutes(10);
+
+    /** Sends records from one thread; get one per producing thread. */
+    interface Producer {
+        void send(long value);
+    }
+
+    /** A producer for the calling thread. */
+    abstract Producer newProducer();
+
+    /** Starts a reader thread that adds what it consumes to {@code consumed}, idling with {@link Backoff}. */
+    final void startReader(String name, Consumed consumed) {
+        startReader(name, consumed, IdleStrategy.backoff());
+    }
+
+    /**
+     * Starts a reader thread that hands what it consumes to {@code consumed} and idles as
+     * {@code idle} says (the Disruptor's reader idles with its wait strategy instead).
+     */
+    abstract void startReader(String name, Consumed consumed, IdleStrategy idle);
+
+    /** Whether records can be lost (a reader lapped by producers). */
+    abstract boolean lossy();
+
+    @Override
+    public abstract void close();
+
+    /**
+     * The ring named {@code kind}: {@code daqlab_block}, {@code daqlab_discard}, {@code agrona}
+     * (one-to-one for one producer, many-to-one for more), {@code disruptor} (single- or
+     * multi-producer); {@code capacityBytes} of data for daqlab and Agrona, as many
+     * {@value #PAYLOAD_BYTES}-byte slots as fit in it for the Disruptor.
+     */
+    static SmallRecordChannel create(String kind, int producers, int capacityBytes) {
+        return switch (kind) {
+            case "daqlab_block" -> new Daqlab(OverflowMode.BLOCK, capacityBytes);
+            case "daqlab_discard" -> new Daqlab(OverflowMode.DISCARD_OLDEST, capacityBytes);
+            case "agrona" -> new Agrona(producers, capacityBytes);
+            case "disruptor" -> new LmaxDisruptor(producers, capacityBytes / PAYLOAD_BYTES);
+            default -> throw new IllegalArgumentException("unknown ring " + kind);
+        };
+    }
+
+    // ------------------------------------------------------------------ daqlab
+
+    static final class Daqlab extends SmallRecordChannel {
+
+        private final Path file;
+        private final MappedRing ring;
+        private final boolean lossy;
+        private final List<PollingThread> readers = new ArrayList<>();
+        private final List<RingReader> ringReaders = new ArrayList<>();
+
+        Daqlab(OverflowMode mode, int capacityBytes) {
+            this.file = BenchFiles.newPath("daqlab-ring");
+            try {
+                this.ring = MappedRing.create(file, capacityBytes, mode, BLOCK_TIMEOUT);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            this.lossy = mode == OverflowMode.DISCARD_OLDEST;
+        }
+
+        MappedRing ring() {
+            return ring;
+        }
+
+        @Override
+        Producer newProducer() {
+            ByteBuffer payload = ByteBuffer.allocateDirect(PAYLOAD_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            return value -> {
+                payload.putLong(0, value);
+                ring.publish(RecordType.BATCH, 1, value, value, payload);
+            };
+        }
+
+        @Override
+        void startReader(String name, Consumed consumed, IdleStrategy idle) {
+            RingReader reader = ring.openReader(name);
+            ringReaders.add(reader);
+            PollingThread thread = new PollingThread(name,
+                    () -> reader.poll(record -> consumed.accept(record.payload().order(ByteOrder.LITTLE_ENDIAN).getLong(0)),
+                            PollingThread.BATCH),
+                    reader::lostRecords, consumed, idle);
+            readers.add(thread);
+            thread.start();
+        }
+
+        @Override
+        boolean lossy() {
+            return lossy;
+        }
+
+        @Override
+        public void close() {
+            readers.forEach(PollingThread::stopAndJoin);
+            ringReaders.forEach(RingReader::close);
+            ring.close();
+            BenchFiles.delete(file);
+        }
+    }
+
+    // ------------------------------------------------------------------ Agrona
+
+    static final class Agrona extends SmallRecordChannel {
+
+        private static final int MSG_TYPE = 1;
+
+        private final Path file;
+        private final org.agrona.concurrent.ringbuffer.RingBuffer ring;
+        private PollingThread reader;
+
+        Agrona(int producers, int capacityBytes) {
+            this.file = BenchFiles.newPath("agrona-ring");
+            UnsafeBuffer buffer = new UnsafeBuffer(
+                    BenchFiles.mapNew(file, capacityBytes + (long) RingBufferDescriptor.TRAILER_LENGTH));
+            this.ring = producers == 1 ? new OneToOneRingBuffer(buffer) : new ManyToOneRingBuffer(buffer);
+        }
+
+        @Override
+        Producer newProducer() {
+            UnsafeBuffer payload = new UnsafeBuffer(ByteBuffer.allocateDirect(PAYLOAD_BYTES));
+            Backoff full = new Backoff();
+            return value -> {
+                payload.putLong(0, value);
+                while (!ring.write(MSG_TYPE, payload, 0, PAYLOAD_BYTES)) {
+                    full.idle();
+                }
+                full.reset();
+            };
+        }
+
+        @Override
+        void startReader(String name, Consumed consumed, IdleStrategy idle) {
+            if (reader != null) {
+                throw new IllegalStateException("an Agrona ring buffer has a single reader");
+            }
+            reader = new PollingThread(name,
+                    () -> ring.read((type, buffer, index, length) -> consumed.accept(buffer.getLong(index)),
+                            PollingThread.BATCH),
+                    () -> 0, consumed, idle);
+            reader.start();
+        }
+
+        @Override
+        boolean lossy() {
+            return false;
+        }
+
+        @Override
+        public void close() {
+            if (reader != null) {
+                reader.stopAndJoin();
+            }
+            BenchFiles.delete(file);
+        }
+    }
+
+    // ------------------------------------------------------------------ LMAX Disruptor
+
+    static final class LmaxDisruptor extends SmallRecordChannel {
+
+        private static final VarHandle LONGS =
+                MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+        /** A pre-allocated event: the payload is copied into it. */
+        static final class Slot {
+            final byte[] payload = new byte[PAYLOAD_BYTES];
+        }
+
+        private final Disruptor<Slot> disruptor;
+        private final com.lmax.disruptor.RingBuffer<Slot> ring;
+        private BatchEventProcessor<Slot> processor;
+
+        LmaxDisruptor(int producers, int slots) {
+            if (Integer.bitCount(slots) != 1) {
+                throw new IllegalArgumentException("Disruptor slots must be a power of two, got " + slots);
+            }
+            this.disruptor = new Disruptor<>(Slot::new, slots, runnable -> {
+                Thread thread = new Thread(runnable, "disruptor-reader");
+                thread.setDaemon(true);
+                return thread;
+            }, producers == 1 ? ProducerType.SINGLE : ProducerType.MULTI, new YieldingWaitStrategy());
+            this.ring = disruptor.getRingBuffer();
+        }
+
+        @Override
+        Producer newProducer() {
+            byte[] payload = new byte[PAYLOAD_BYTES];
+            return value -> {
+                LONGS.set(payload, 0, value);
+                long sequence = ring.next();
+                System.arraycopy(payload, 0, ring.get(sequence).payload, 0, PAYLOAD_BYTES);
+                ring.publish(sequence);
+            };
+        }
+
+        @Override
+        void startReader(String name, Consumed consumed, IdleStrategy idle) {
+            if (processor != null) {
+                throw new IllegalStateException("this benchmark gives the Disruptor a single reader");
+            }
+            processor = new BatchEventProcessorBuilder().setMaxBatchSize(PollingThread.BATCH).build(ring,
+                    ring.newBarrier(), (Slot slot, long sequence, boolean endOfBatch) -> {
+                        consumed.accept((long) LONGS.get(slot.payload, 0));
+                        if (endOfBatch) {
+                            consumed.publish(0);
+                        }
+                    });
+            disruptor.handleEventsWith(processor);
+            disruptor.start();
+        }
+
+        @Override
+        boolean lossy() {
+            return false;
+        }
+
+        @Override
+        public void close() {
+            disruptor.halt();
+        }
+    }
+}
