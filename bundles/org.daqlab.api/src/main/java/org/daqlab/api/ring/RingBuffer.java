@@ -25,6 +25,22 @@ public interface RingBuffer {
     long publish(RecordType type, int streamId, long sequence, long timestampNs, ByteBuffer payload);
 
     /**
+     * Claims room for a record of {@code payloadLength} bytes, for the caller to write the payload
+     * directly into the ring and then commit (see {@link RingClaim}). Safe to call from several
+     * threads at once; records appear to readers in claim order, and a reader waits at a claim
+     * that is not committed yet.
+     *
+     * @param type          record type (not {@link RecordType#PADDING})
+     * @param streamId      stream id (0 for run-level documents)
+     * @param sequence      sequence number within the stream
+     * @param timestampNs   producer timestamp, ns since the Unix epoch
+     * @param payloadLength payload bytes to claim, from 0 to {@link #maxPayloadBytes()}
+     * @throws IllegalArgumentException if the record is larger than the ring can hold
+     * @since 1.1
+     */
+    RingClaim claim(RecordType type, int streamId, long sequence, long timestampNs, int payloadLength);
+
+    /**
      * Opens a reader positioned at the current write position: it sees every record published
      * from now on.
      */

@@ -23,6 +23,14 @@ public interface RingReader extends AutoCloseable {
     /** Records this reader lost because producers overwrote them before it read them. */
     long lostRecords();
 
+    /**
+     * Records this reader skipped because their header made no sense (written by a foreign process,
+     * or damaged); each is logged with its position.
+     *
+     * @since 1.1
+     */
+    long corruptRecords();
+
     /** Absolute position of the next record to read. */
     long position();
 

@@ -28,6 +28,9 @@ public interface RingRecord {
     /** Absolute byte position of the record in the ring's log. */
     long position();
 
-    /** The payload, read-only, positioned at 0. */
+    /**
+     * The payload, read-only, positioned at 0, in the default (big-endian) byte order of a new
+     * buffer: set the order that the payload's format uses (Arrow IPC is little-endian).
+     */
     ByteBuffer payload();
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.ipc.ReadChannel;
 import org.apache.arrow.vector.ipc.WriteChannel;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
@@ -74,16 +73,6 @@ final class RecordCodec {
         Map<String, Object> metadata = typed == null ? Map.of() : normalize(fromJson(typed));
         Schema clean = new Schema(schema.getFields(), all);
         return new StreamDescriptor(all.get(StreamSchemas.STREAM), all.get(StreamSchemas.INSTRUMENT_ID), clean, metadata);
-    }
-
-    /** Serializes the batch held by {@code root} into {@code out} (reset first). */
-    static void encodeBatch(VectorSchemaRoot root, ByteArrayOutputStream out) {
-        out.reset();
-        try (ArrowRecordBatch batch = new VectorUnloader(root).getRecordBatch()) {
-            MessageSerializer.serialize(new WriteChannel(Channels.newChannel(out)), batch);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** Loads a batch message into {@code root}, whose schema must be the stream's. */

@@ -2,11 +2,14 @@ package org.daqlab.core.internal;
 
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.daqlab.api.data.StreamSchemas;
 import org.daqlab.api.instrument.DataPublisher;
 import org.daqlab.api.instrument.StreamPublisher;
 import org.daqlab.api.ring.RecordType;
 import org.daqlab.api.ring.RingBuffer;
+import org.daqlab.api.ring.RingClaim;
 import org.daqlab.api.ring.RingReader;
 import org.daqlab.api.run.MetadataUpdate;
 import org.daqlab.api.run.RunControl;
@@ -16,6 +19,7 @@ import org.daqlab.api.run.StreamDescriptor;
 import org.daqlab.api.storage.StorageStatus;
 import org.daqlab.api.storage.StorageWriter;
 import org.daqlab.api.storage.WriterStats;
+import org.daqlab.arrow.ipc.BatchMessage;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -28,7 +32,6 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -410,7 +413,6 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
     private final class StreamHandle implements StreamPublisher {
         private final int id;
         private final StreamDescriptor descriptor;
-        private final ExposedBuffer buffer = new ExposedBuffer();
         private final AtomicLong sequence = new AtomicLong();
         private final AtomicLong rows = new AtomicLong();
         private volatile boolean closed;
@@ -440,21 +442,27 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
                 throw new IllegalArgumentException("batch for stream '" + descriptor.stream() + "' has no rows: "
                         + "call setRowCount on it after filling its vectors, and publish only batches that hold rows");
             }
-            RecordCodec.encodeBatch(batch, buffer);
-            if (buffer.size() > ring.maxPayloadBytes()) {
-                throw new IllegalArgumentException(String.format(
-                        "batch of %.1f MB for stream '%s' is larger than the ring buffer's largest record (%.1f MB): "
-                                + "publish fewer rows per batch or raise capacity_mb of org.daqlab.ringbuffer",
-                        buffer.size() / 1e6, descriptor.stream(), ring.maxPayloadBytes() / 1e6));
-            }
-            runBoundary.readLock().lock();
-            try {
-                long seq = sequence.get();
-                ring.publish(RecordType.BATCH, id, seq, now(), buffer.view());
-                rows.addAndGet(batch.getRowCount());
-                return sequence.getAndIncrement();
-            } finally {
-                runBoundary.readLock().unlock();
+            // The batch's buffers are copied once, from the vectors straight into the claimed record.
+            try (ArrowRecordBatch unloaded = new VectorUnloader(batch).getRecordBatch()) {
+                BatchMessage message = BatchMessage.of(unloaded);
+                if (message.size() > ring.maxPayloadBytes()) {
+                    throw new IllegalArgumentException(String.format(
+                            "batch of %.1f MB for stream '%s' is larger than the ring buffer's largest record (%.1f MB): "
+                                    + "publish fewer rows per batch or raise capacity_mb of org.daqlab.ringbuffer",
+                            message.size() / 1e6, descriptor.stream(), ring.maxPayloadBytes() / 1e6));
+                }
+                runBoundary.readLock().lock();
+                try {
+                    long seq = sequence.get();
+                    try (RingClaim claim = ring.claim(RecordType.BATCH, id, seq, now(), (int) message.size())) {
+                        message.writeTo(claim.buffer());
+                        claim.commit();
+                    }
+                    rows.addAndGet(batch.getRowCount());
+                    return sequence.getAndIncrement();
+                } finally {
+                    runBoundary.readLock().unlock();
+                }
             }
         }
 
@@ -503,17 +511,6 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
         void release() {
             closed = true;
             openStreams.remove(id);
-        }
-    }
-
-    /** A byte buffer whose content can be handed out without another copy. */
-    private static final class ExposedBuffer extends ByteArrayOutputStream {
-        ExposedBuffer() {
-            super(64 * 1024);
-        }
-
-        ByteBuffer view() {
-            return ByteBuffer.wrap(buf, 0, count);
         }
     }
 }

@@ -205,8 +205,11 @@ final class WriterRunner {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            LOG.error("writer '{}': cannot decode {} record at ring position {}: {}", settings.name(),
-                    record.type(), record.position(), e.toString());
+            // A record that does not decode (garbage written into the ring by another process) is
+            // skipped and counted; the runner goes on with the next one.
+            notWritten.incrementAndGet();
+            LOG.error("writer '{}': cannot decode {} record {} of stream {} at ring position {}, skipped: {}",
+                    settings.name(), record.type(), record.index(), record.streamId(), record.position(), e.toString());
             lastError = "cannot decode " + record.type() + " record at ring position " + record.position() + ": " + e;
         }
     }

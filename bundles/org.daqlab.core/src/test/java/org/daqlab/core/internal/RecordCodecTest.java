@@ -6,10 +6,13 @@ import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.UInt2Vector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.daqlab.api.data.FixedShapeTensorType;
+import org.daqlab.arrow.ipc.BatchMessage;
 import org.daqlab.api.data.FixedShapeTensorVector;
 import org.daqlab.api.data.StreamSchemas;
 import org.daqlab.api.run.MetadataUpdate;
@@ -19,7 +22,6 @@ import org.daqlab.api.run.StreamDescriptor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +88,7 @@ class RecordCodecTest {
     void batchValuesAndFramePixelsSurvive() throws Exception {
         StreamDescriptor decodedDescriptor = RecordCodec.decodeDescriptor(ByteBuffer.wrap(RecordCodec.encodeDescriptor(CAMERA)));
         int rows = 3;
-        ByteArrayOutputStream encoded = new ByteArrayOutputStream();
+        ByteBuffer encoded;
         try (VectorSchemaRoot batch = VectorSchemaRoot.create(CAMERA.schema(), allocator)) {
             FixedShapeTensorVector frames = (FixedShapeTensorVector) batch.getVector("frame");
             UInt2Vector pixels = (UInt2Vector) frames.pixelVector();
@@ -100,11 +102,16 @@ class RecordCodecTest {
                 }
             }
             batch.setRowCount(rows);
-            RecordCodec.encodeBatch(batch, encoded);
+            try (ArrowRecordBatch unloaded = new VectorUnloader(batch).getRecordBatch()) {
+                BatchMessage message = BatchMessage.of(unloaded);
+                encoded = ByteBuffer.allocate((int) message.size());
+                message.writeTo(encoded);
+                encoded.flip();
+            }
         }
 
         try (VectorSchemaRoot decoded = VectorSchemaRoot.create(decodedDescriptor.schema(), allocator)) {
-            RecordCodec.decodeBatch(ByteBuffer.wrap(encoded.toByteArray()), allocator, decoded);
+            RecordCodec.decodeBatch(encoded, allocator, decoded);
 
             assertEquals(rows, decoded.getRowCount());
             FixedShapeTensorVector frames = assertInstanceOf(FixedShapeTensorVector.class, decoded.getVector("frame"));

@@ -1,14 +1,15 @@
 package org.daqlab.ringbuffer.internal;
 
+import static org.daqlab.ringbuffer.internal.RingLayout.FLAG_ABORTED;
 import static org.daqlab.ringbuffer.internal.RingLayout.RECORD_HEADER_SIZE;
 import static org.daqlab.ringbuffer.internal.RingLayout.RECORD_INDEX;
-import static org.daqlab.ringbuffer.internal.RingLayout.RECORD_LENGTH;
 import static org.daqlab.ringbuffer.internal.RingLayout.RECORD_SEQUENCE;
 import static org.daqlab.ringbuffer.internal.RingLayout.RECORD_STREAM_ID;
 import static org.daqlab.ringbuffer.internal.RingLayout.RECORD_TIMESTAMP;
-import static org.daqlab.ringbuffer.internal.RingLayout.RECORD_TYPE;
 import static org.daqlab.ringbuffer.internal.RingLayout.align;
-import static org.daqlab.ringbuffer.internal.RingLayout.maxRecordBytes;
+import static org.daqlab.ringbuffer.internal.RingLayout.wordFlags;
+import static org.daqlab.ringbuffer.internal.RingLayout.wordLength;
+import static org.daqlab.ringbuffer.internal.RingLayout.wordType;
 
 import org.daqlab.api.ring.RecordHandler;
 import org.daqlab.api.ring.RecordType;
@@ -21,7 +22,8 @@ import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
- * A reader of a {@link MappedRing}, registered in one of the file's reader slots.
+ * A reader of a {@link MappedRing}, registered in one of the file's reader slots, following the
+ * ring as LAYOUT.md §6 specifies.
  * <p>
  * Records are read SeqLock-style: the reader copies a record, then checks that the producers have
  * not moved the oldest position past it meanwhile; if they have, the copy may be torn and is
@@ -35,24 +37,39 @@ final class MappedRingReader implements RingReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(MappedRingReader.class);
     private static final int INITIAL_COPY_BYTES = 4096;
+    /** Record types indexed by their code (codes are 0 to 7, without gaps). */
+    private static final RecordType[] TYPES_BY_CODE = new RecordType[RecordType.values().length];
+
+    static {
+        for (RecordType type : RecordType.values()) {
+            TYPES_BY_CODE[type.code()] = type;
+        }
+    }
 
     private final MappedRing ring;
-    private final int slot;
+    private final RingFile file;
+    private final ReaderSlots.Registration registration;
     private final String name;
+    private final PolledRecord record = new PolledRecord();
     /** Reader-owned copy of the current payload: handed out, so producers may overwrite the ring. */
-    private ByteBuffer payloadCopy = ByteBuffer.allocate(INITIAL_COPY_BYTES);
+    private ByteBuffer payloadCopy;
+    private ByteBuffer payloadView;
     private long cursor;
     private long expectedIndex;
-    /** Written by the polling thread only; volatile so that {@link MappedRing#stats()} sees it. */
+    /** Written by the polling thread only; volatile so that {@link MappedRing#stats()} sees them. */
     private volatile long lostRecords;
+    private volatile long corruptRecords;
     private volatile boolean closed;
 
-    MappedRingReader(MappedRing ring, int slot, String name, long start, long expectedIndex) {
+    MappedRingReader(MappedRing ring, ReaderSlots.Registration registration, String name, long start,
+            long expectedIndex) {
         this.ring = ring;
-        this.slot = slot;
+        this.file = ring.file();
+        this.registration = registration;
         this.name = name;
         this.cursor = start;
         this.expectedIndex = expectedIndex;
+        allocateCopy(INITIAL_COPY_BYTES);
     }
 
     @Override
@@ -70,81 +87,101 @@ final class MappedRingReader implements RingReader {
     public int poll(RecordHandler handler, int maxRecords) {
         Objects.requireNonNull(handler, "handler");
         if (closed) {
-            throw new IllegalStateException("reader '" + name + "' of ring " + ring.path() + " is closed");
+            throw new IllegalStateException("reader '" + name + "' of ring " + file.path + " is closed");
         }
-        ring.heartbeat(slot);
+        ring.slots().heartbeat(registration.slot());
         int delivered = 0;
-        while (delivered < maxRecords) {
-            long write = ring.writePosition();
-            if (cursor >= write) {
-                break;
-            }
-            PolledRecord record = readAtCursor(write);
-            if (record != null) {
+        long write = ring.writePosition();
+        while (delivered < maxRecords && cursor < write) {
+            int outcome = readAtCursor(write);
+            if (outcome == DELIVERABLE) {
                 handler.onRecord(record);
                 delivered++;
+            } else if (outcome == PENDING) {
+                break;
+            } else if (cursor >= write) {
+                write = ring.writePosition();
             }
         }
         return delivered;
     }
 
+    private static final int DELIVERABLE = 0;
+    private static final int SKIPPED = 1;
+    private static final int PENDING = 2;
+
     /**
-     * Reads the record at the cursor ({@code < write}) and moves past it. Returns {@code null} when
-     * there is nothing to hand out: the cursor then moved to the oldest record (lapped), to the next
-     * lap (padding) or to {@code write} (corrupt record).
+     * Reads the record at the cursor ({@code < write}) into {@link #record} and moves past it.
+     *
+     * @return {@link #DELIVERABLE}; {@link #SKIPPED} when there was nothing to hand out (lapped,
+     *         padding, an aborted or corrupt record: the cursor moved on); {@link #PENDING} when the
+     *         record is claimed but not committed yet (the cursor stays)
      */
-    private PolledRecord readAtCursor(long write) {
-        long oldest = ring.oldestPosition();
-        if (cursor < oldest) {
+    private int readAtCursor(long write) {
+        if (cursor < ring.oldestPosition()) {
             // Lapped: what was skipped is counted from the index of the next record read.
-            moveTo(oldest);
-            return null;
+            moveTo(ring.oldestPosition());
+            return SKIPPED;
         }
-        ByteBuffer data = ring.data();
-        int offset = ring.dataOffset(cursor);
-        int length = data.getInt(offset + RECORD_LENGTH);
-        int typeCode = data.getShort(offset + RECORD_TYPE);
-        long roomBeforeEnd = ring.capacity() - offset;
+        long offset = file.offset(cursor);
+        ByteBuffer segment = file.segment(offset);
+        int local = file.local(offset);
+        long word = file.recordWord(segment, local);
+        int length = wordLength(word);
+        if (length < 0 && !overwrittenSinceRead()) {
+            return PENDING;
+        }
+        int typeCode = wordType(word);
+        long room = file.room(offset);
 
         if (typeCode == RecordType.PADDING.code()) {
             if (overwrittenSinceRead()) {
-                return null;
+                return SKIPPED;
             }
-            if (length != roomBeforeEnd || cursor + roomBeforeEnd > write) {
+            if (length != room || cursor + room > write) {
                 skipCorrupt(length, typeCode, write);
-                return null;
+                return SKIPPED;
             }
-            moveTo(cursor + roomBeforeEnd);
-            return null;
+            moveTo(cursor + room);
+            return SKIPPED;
         }
 
-        RecordType type = knownType(typeCode);
         long alignedLength = align(length);
-        boolean plausible = type != null && length >= RECORD_HEADER_SIZE
-                && alignedLength <= Math.min(roomBeforeEnd, maxRecordBytes(ring.capacity()))
-                && cursor + alignedLength <= write;
+        boolean plausible = typeCode > 0 && typeCode < TYPES_BY_CODE.length && length >= RECORD_HEADER_SIZE
+                && alignedLength <= Math.min(room, ring.maxRecord()) && cursor + alignedLength <= write;
         if (!plausible) {
             // A torn header is expected when lapped; only an intact one that is wrong is corrupt.
             if (!overwrittenSinceRead()) {
                 skipCorrupt(length, typeCode, write);
             }
-            return null;
+            return SKIPPED;
         }
-        int streamId = data.getInt(offset + RECORD_STREAM_ID);
-        long index = data.getLong(offset + RECORD_INDEX);
-        long sequence = data.getLong(offset + RECORD_SEQUENCE);
-        long timestampNs = data.getLong(offset + RECORD_TIMESTAMP);
+        int streamId = segment.getInt(local + RECORD_STREAM_ID);
+        long index = segment.getLong(local + RECORD_INDEX);
+        long sequence = segment.getLong(local + RECORD_SEQUENCE);
+        long timestampNs = segment.getLong(local + RECORD_TIMESTAMP);
         int payloadLength = length - RECORD_HEADER_SIZE;
-        ByteBuffer copy = payloadCopy(payloadLength);
-        copy.put(0, data, offset + RECORD_HEADER_SIZE, payloadLength);
+        if (payloadCopy.capacity() < payloadLength) {
+            allocateCopy(Math.max(payloadLength, 2 * payloadCopy.capacity()));
+        }
+        payloadCopy.put(0, segment, local + RECORD_HEADER_SIZE, payloadLength);
         if (overwrittenSinceRead()) {
-            return null;
+            return SKIPPED;
         }
         countLossBefore(index);
         long position = cursor;
         moveTo(cursor + alignedLength);
-        return new PolledRecord(type, streamId, sequence, timestampNs, index, position,
-                copy.slice(0, payloadLength).asReadOnlyBuffer());
+        if ((wordFlags(word) & FLAG_ABORTED) != 0) {
+            return SKIPPED;
+        }
+        payloadView.clear().limit(payloadLength);
+        record.set(TYPES_BY_CODE[typeCode], streamId, sequence, timestampNs, index, position, payloadView);
+        return DELIVERABLE;
+    }
+
+    private void allocateCopy(int capacity) {
+        payloadCopy = ByteBuffer.allocate(capacity);
+        payloadView = payloadCopy.asReadOnlyBuffer(); // big-endian, as RingRecord.payload() documents
     }
 
     /**
@@ -158,24 +195,10 @@ final class MappedRingReader implements RingReader {
         return ring.oldestPosition() > cursor;
     }
 
-    private static RecordType knownType(int code) {
-        try {
-            return RecordType.of(code);
-        } catch (IllegalArgumentException unknown) {
-            return null;
-        }
-    }
-
-    private ByteBuffer payloadCopy(int length) {
-        if (payloadCopy.capacity() < length) {
-            payloadCopy = ByteBuffer.allocate(Math.max(length, 2 * payloadCopy.capacity()));
-        }
-        return payloadCopy;
-    }
-
     private void countLossBefore(long index) {
         if (expectedIndex != UNKNOWN_INDEX && index > expectedIndex) {
             lostRecords += index - expectedIndex;
+            ring.slots().storeLost(registration.slot(), lostRecords);
         }
         expectedIndex = index + 1;
     }
@@ -186,8 +209,10 @@ final class MappedRingReader implements RingReader {
      * (or as one when the reader does not know which index it expects yet).
      */
     private void skipCorrupt(int length, int typeCode, long write) {
-        LOG.error("Ring {}: reader '{}' found a corrupt record at position {} (length {}, type code {});"
-                + " skipping to the write position {}", ring.path(), name, cursor, length, typeCode, write);
+        corruptRecords++;
+        LOG.error("Ring {}: reader '{}' found a corrupt record at position {} (length {}, type code {}); it was"
+                + " not written by the publisher (another process wrote into the file?). Skipping to the write"
+                + " position {}", file.path, name, cursor, length, typeCode, write);
         if (expectedIndex == UNKNOWN_INDEX) {
             lostRecords++;
         }
@@ -196,12 +221,17 @@ final class MappedRingReader implements RingReader {
 
     private void moveTo(long position) {
         cursor = position;
-        ring.storeCursor(slot, position);
+        ring.slots().storeCursor(registration.slot(), position);
     }
 
     @Override
     public long lostRecords() {
         return lostRecords;
+    }
+
+    @Override
+    public long corruptRecords() {
+        return corruptRecords;
     }
 
     @Override
@@ -218,7 +248,7 @@ final class MappedRingReader implements RingReader {
     public void close() {
         if (!closed) {
             closed = true;
-            ring.releaseSlot(slot);
+            ring.readerClosed(this, registration);
         }
     }
 }

@@ -3,8 +3,10 @@ package org.daqlab.ringbuffer.internal;
 import org.daqlab.api.ring.OverflowMode;
 import org.daqlab.api.ring.RecordType;
 import org.daqlab.api.ring.RingBuffer;
+import org.daqlab.api.ring.RingClaim;
 import org.daqlab.api.ring.RingReader;
 import org.daqlab.api.ring.RingStats;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -37,8 +39,11 @@ import java.util.Set;
 public final class RingBufferComponent implements RingBuffer {
 
     static final String PID = "org.daqlab.ringbuffer";
+    /** Framework property (set by {@code run/daqlab --ring}) for the ring file when path is not configured. */
+    static final String PATH_PROPERTY = "daqlab.ring.path";
     static final int DEFAULT_CAPACITY_MB = 256;
-    static final int MAX_CAPACITY_MB = 1024;
+    /** 1 TiB: far beyond any machine here; the file is sparse and mapped in 1 GiB segments. */
+    static final int MAX_CAPACITY_MB = 1 << 20;
     static final long DEFAULT_BLOCK_TIMEOUT_MS = 1000;
 
     private static final Logger LOG = LoggerFactory.getLogger(RingBufferComponent.class);
@@ -57,7 +62,8 @@ public final class RingBufferComponent implements RingBuffer {
 
         @AttributeDefinition(
                 name = "File path",
-                description = "The memory-mapped ring file. Empty (the default) means /dev/shm/daqlab/ring.dat"
+                description = "The memory-mapped ring file. Empty (the default) means the framework property"
+                        + " daqlab.ring.path (run/daqlab --ring) if set, else /dev/shm/daqlab/ring.dat"
                         + " where /dev/shm exists, else daqlab/ring.dat in the Java temp directory. Must lie in a"
                         + " writable directory with room for the whole file (capacity + 4 KiB); an existing file"
                         + " is replaced at start. If it is unusable, the default location is used.")
@@ -65,10 +71,12 @@ public final class RingBufferComponent implements RingBuffer {
 
         @AttributeDefinition(
                 name = "Capacity (MB)",
-                description = "Size of the ring's data region in MiB, 1 to 1024. A record may take up to half of"
-                        + " it. The larger it is, the longer a slow reader may lag before it loses records.",
+                description = "Size of the ring's data region in MiB: 1 to 1024, or a multiple of 1024 up to"
+                        + " 1048576 (rings above 1024 MiB are mapped in 1 GiB segments). A record may take up to half of it, and at most 1 GiB. The"
+                        + " larger it is, the longer a slow reader may lag before it loses records; the file"
+                        + " system of the path needs room for all of it.",
                 min = "1",
-                max = "1024")
+                max = "1048576")
         int capacity__mb() default DEFAULT_CAPACITY_MB;
 
         @AttributeDefinition(
@@ -116,8 +124,12 @@ public final class RingBufferComponent implements RingBuffer {
     }
 
     @Activate
-    void activate(Config config, Map<String, Object> properties) throws IOException {
+    void activate(Config config, Map<String, Object> properties, BundleContext context) throws IOException {
         RingSettings settings = RingSettings.validate(config, properties);
+        String launcherPath = context == null ? null : context.getProperty(PATH_PROPERTY);
+        if (settings.path().isEmpty() && launcherPath != null && !launcherPath.isBlank()) {
+            settings = settings.withPath(Path.of(launcherPath));
+        }
         List<String> errors = new ArrayList<>(settings.errors());
         try {
             ring = createRing(settings, errors);
@@ -178,6 +190,11 @@ public final class RingBufferComponent implements RingBuffer {
     }
 
     @Override
+    public RingClaim claim(RecordType type, int streamId, long sequence, long timestampNs, int payloadLength) {
+        return ring().claim(type, streamId, sequence, timestampNs, payloadLength);
+    }
+
+    @Override
     public RingReader openReader(String name) {
         return ring().openReader(name);
     }
@@ -189,9 +206,6 @@ public final class RingBufferComponent implements RingBuffer {
 
     @Override
     public RingStats stats() {
-        RingStats stats = ring().stats();
-        return new RingStats(stats.path(), stats.capacityBytes(), stats.overflowMode(), stats.writePosition(),
-                stats.oldestPosition(), stats.recordsPublished(), stats.bytesPublished(), stats.blockTimeouts(),
-                stats.readers(), configurationError);
+        return ring().stats().withConfigurationError(configurationError);
     }
 }

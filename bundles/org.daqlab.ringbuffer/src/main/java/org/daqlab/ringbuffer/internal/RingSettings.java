@@ -34,6 +34,11 @@ record RingSettings(Optional<Path> path, long capacityBytes, OverflowMode overfl
 
     private static final long MIB = 1L << 20;
 
+    /** The same settings with a ring file chosen by the launcher. */
+    RingSettings withPath(Path launcherPath) {
+        return new RingSettings(Optional.of(launcherPath), capacityBytes, overflowMode, blockTimeout, errors);
+    }
+
     /**
      * Validates a configuration.
      *
@@ -44,8 +49,10 @@ record RingSettings(Optional<Path> path, long capacityBytes, OverflowMode overfl
         List<String> errors = new ArrayList<>();
         String path = checked("path", config::path, RingSettings::isPath, "",
                 "a file path in a writable directory, or empty for the default location", properties, errors);
-        int capacityMb = checked("capacity_mb", config::capacity__mb, mb -> mb >= 1 && mb <= MAX_CAPACITY_MB,
-                DEFAULT_CAPACITY_MB, "1 to " + MAX_CAPACITY_MB + " MiB, one memory mapping in this version", properties,
+        int capacityMb = checked("capacity_mb", config::capacity__mb,
+                mb -> mb >= 1 && mb <= MAX_CAPACITY_MB && (mb <= 1024 || mb % 1024 == 0), DEFAULT_CAPACITY_MB,
+                "1 to 1024 MiB, or a multiple of 1024 up to " + MAX_CAPACITY_MB + " MiB (larger rings are mapped in 1 GiB"
+                        + " segments)", properties,
                 errors);
         OverflowMode overflowMode = checked("overflow_mode", config::overflow__mode, Objects::nonNull,
                 OverflowMode.DISCARD_OLDEST, "DISCARD_OLDEST or BLOCK", properties, errors);

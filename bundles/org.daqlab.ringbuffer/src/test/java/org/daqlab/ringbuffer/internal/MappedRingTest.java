@@ -31,6 +31,9 @@ import java.util.List;
 class MappedRingTest {
 
     private static final int CAPACITY = 4096;
+    /** File offset of the data region of the rings made here (default catalog size). */
+    static final long DATA_OFFSET = RingLayout.HEADER_SIZE + RingLayout.DEFAULT_CATALOG_SIZE;
+    private static final long PID = ProcessHandle.current().pid();
 
     @TempDir
     Path dir;
@@ -159,13 +162,13 @@ class MappedRingTest {
 
     @Test
     void aRecordWithACorruptTypeIsSkippedAndCounted() throws IOException {
-        assertCorruptSecondRecordIsSkipped(RingLayout.RECORD_TYPE,
+        assertCorruptSecondRecordIsSkipped(RingLayout.RECORD_WORD + 4,
                 ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort(0, (short) 99));
     }
 
     @Test
     void aRecordWithACorruptLengthIsSkippedAndCounted() throws IOException {
-        assertCorruptSecondRecordIsSkipped(RingLayout.RECORD_LENGTH, ByteBuffer.allocate(4));
+        assertCorruptSecondRecordIsSkipped(RingLayout.RECORD_WORD, ByteBuffer.allocate(4));
     }
 
     /** Publishes three 48-byte records, overwrites a header field of the second in the file, reads. */
@@ -176,7 +179,7 @@ class MappedRingTest {
                 publishDerived(ring, i, 8);
             }
             try (FileChannel channel = FileChannel.open(file(), StandardOpenOption.WRITE)) {
-                channel.write(damage, RingLayout.HEADER_SIZE + 48 + field);
+                channel.write(damage, DATA_OFFSET + 48 + field);
             }
 
             List<Received> beforeDamage = Payloads.drain(reader);
@@ -186,6 +189,8 @@ class MappedRingTest {
             assertEquals(List.of(0L), beforeDamage.stream().map(Received::index).toList());
             assertEquals(List.of(3L), afterDamage.stream().map(Received::index).toList());
             assertEquals(2, reader.lostRecords(), "the corrupt record and the one skipped with it");
+            assertEquals(1, reader.corruptRecords());
+            assertEquals(1, ring.stats().readers().get(0).corruptRecords());
         }
     }
 
@@ -202,12 +207,12 @@ class MappedRingTest {
             publishDerived(ring, 0, 8);
             RingStats stats = ring.stats();
             assertEquals(48, stats.readers().size());
-            assertEquals(new ReaderStats("reader-0", 0, 48, 0), stats.readers().get(0));
+            assertEquals(new ReaderStats("reader-0", PID, 0, 48, 0, 0), stats.readers().get(0));
 
             readers.remove(0).close();
             assertEquals(47, ring.stats().readers().size());
             try (RingReader again = ring.openReader("again")) {
-                assertEquals(new ReaderStats("again", 48, 0, 0), ring.stats().readers().get(0));
+                assertEquals(new ReaderStats("again", PID, 48, 0, 0, 0), ring.stats().readers().get(0));
             }
             readers.forEach(RingReader::close);
             assertEquals(List.of(), ring.stats().readers());
@@ -230,8 +235,8 @@ class MappedRingTest {
 
     @Test
     void anAttachedRingReadsWhatItsCreatorPublishes() throws IOException {
-        // 31 ASCII bytes and a two-byte character: the slot keeps the 31 bytes only.
-        String longName = "abcdefghijklmnopqrstuvwxyz01234\u00fc";
+        // 23 ASCII bytes and a two-byte character: the slot keeps the 23 bytes only.
+        String longName = "abcdefghijklmnopqrstuvw\u00fc";
         try (MappedRing ring = create(OverflowMode.DISCARD_OLDEST, Duration.ZERO);
                 MappedRing attached = MappedRing.attach(file());
                 RingReader reader = attached.openReader(longName)) {
@@ -251,8 +256,7 @@ class MappedRingTest {
             assertThrows(UnsupportedOperationException.class, () -> publishDerived(attached, 3, 8));
 
             ReaderStats seenByCreator = ring.stats().readers().get(0);
-            assertEquals(new ReaderStats("abcdefghijklmnopqrstuvwxyz01234", reader.position(), 0,
-                    MappedRing.UNKNOWN_LOST_RECORDS), seenByCreator);
+            assertEquals(new ReaderStats("abcdefghijklmnopqrstuvw", PID, reader.position(), 0, 0, -1), seenByCreator);
         }
     }
 
@@ -264,11 +268,11 @@ class MappedRingTest {
             publishDerived(ring, 0, 8);
         }
         Path cut = Files.write(dir.resolve("cut.dat"),
-                Arrays.copyOf(Files.readAllBytes(file()), RingLayout.HEADER_SIZE + 100));
+                Arrays.copyOf(Files.readAllBytes(file()), (int) DATA_OFFSET + 100));
 
-        assertAttachFails(zeros, "instead of the magic \"DAQRING1\"");
+        assertAttachFails(zeros, "field magic (offset 0) is [0, 0, 0, 0, 0, 0, 0, 0] instead of \"DAQLRING\"");
         assertAttachFails(tiny, "fewer than the 4096-byte header");
-        assertAttachFails(cut, "header declares 4096 + 4096");
+        assertAttachFails(cut, "truncated or damaged");
     }
 
     private static void assertAttachFails(Path file, String reason) {

@@ -26,7 +26,7 @@ class RingBufferComponentTest {
 
     private RingBufferComponent activated(Map<String, Object> properties) throws IOException {
         RingBufferComponent component = new RingBufferComponent(List.of(dir.resolve("default").resolve("ring.dat")));
-        component.activate(Configs.of(properties), properties);
+        component.activate(Configs.of(properties), properties, null);
         return component;
     }
 

@@ -28,16 +28,16 @@ class RingSettingsTest {
 
     @Test
     void validValuesAreTaken() {
-        RingSettings settings = validate(Map.of("path", "/data/ring.dat", "capacity_mb", 1024,
+        RingSettings settings = validate(Map.of("path", "/data/ring.dat", "capacity_mb", 8192,
                 "overflow_mode", "BLOCK", "block_timeout_ms", 0L));
 
-        assertEquals(new RingSettings(Optional.of(Path.of("/data/ring.dat")), 1024L << 20, OverflowMode.BLOCK,
+        assertEquals(new RingSettings(Optional.of(Path.of("/data/ring.dat")), 8192L << 20, OverflowMode.BLOCK,
                 Duration.ZERO, List.of()), settings);
     }
 
     @Test
     void eachInvalidValueFallsBackToItsDefaultWithOnePreciseMessage() {
-        RingSettings settings = validate(Map.of("path", "bad\0path", "capacity_mb", 2048,
+        RingSettings settings = validate(Map.of("path", "bad\0path", "capacity_mb", -8,
                 "overflow_mode", "SOMETIMES", "block_timeout_ms", -5L));
 
         assertEquals(new RingSettings(Optional.empty(), 256L << 20, OverflowMode.DISCARD_OLDEST,
@@ -45,7 +45,7 @@ class RingSettingsTest {
         List<String> errors = settings.errors();
         assertEquals(4, errors.size(), errors.toString());
         assertMessage(errors.get(0), "path = \"bad\0path\"", "a file path", "\"\"");
-        assertMessage(errors.get(1), "capacity_mb = 2048", "1 to 1024", "256");
+        assertMessage(errors.get(1), "capacity_mb = -8", "1 to 1024 MiB, or a multiple of 1024", "256");
         assertMessage(errors.get(2), "overflow_mode = \"SOMETIMES\"", "DISCARD_OLDEST or BLOCK", "\"DISCARD_OLDEST\"");
         assertMessage(errors.get(3), "block_timeout_ms = -5", "0 or more", "1000");
     }
@@ -55,7 +55,7 @@ class RingSettingsTest {
         RingSettings settings = validate(Map.of("capacity_mb", 0));
 
         assertEquals(256L << 20, settings.capacityBytes());
-        assertMessage(settings.errors().get(0), "capacity_mb = 0", "1 to 1024", "256");
+        assertMessage(settings.errors().get(0), "capacity_mb = 0", "1 to 1024 MiB, or a multiple of 1024", "256");
     }
 
     /** PID, key and value, valid range, fix, and the default used. */

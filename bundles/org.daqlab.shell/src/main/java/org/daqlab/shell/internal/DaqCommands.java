@@ -150,14 +150,21 @@ public final class DaqCommands {
     public String ring() {
         RingStats s = ring.stats();
         StringBuilder out = new StringBuilder(String.format(
-                "ring %s: %d MB, %s, fill %.1f%%, %d records published, %d block timeouts%n", s.path(),
-                s.capacityBytes() >> 20, s.overflowMode(), 100 * s.fill(), s.recordsPublished(), s.blockTimeouts()));
+                "ring %s: %d MB, %s, fill %.1f%%, %d records published, %d block timeouts, %d dead readers"
+                        + " reclaimed, %d abandoned claims%n", s.path(), s.capacityBytes() >> 20, s.overflowMode(),
+                100 * s.fill(), s.recordsPublished(), s.blockTimeouts(), s.deadReadersReclaimed(), s.abandonedClaims()));
         if (s.configurationError() != null) {
             out.append("  CONFIGURATION ERROR: ").append(s.configurationError()).append('\n');
         }
         for (RingStats.ReaderStats r : s.readers()) {
-            out.append(String.format("  reader %-24s lag %12d bytes, lost %d%n", r.name(), r.lagBytes(), r.lostRecords()));
+            out.append(String.format("  reader %-24s pid %7d, lag %12d bytes, lost %s, corrupt %s%n", r.name(),
+                    r.processId(), r.lagBytes(), known(r.lostRecords()), known(r.corruptRecords())));
         }
         return out.toString();
+    }
+
+    /** A counter that a reader in another process may not report (-1). */
+    private static String known(long count) {
+        return count < 0 ? "n/a" : Long.toString(count);
     }
 }
