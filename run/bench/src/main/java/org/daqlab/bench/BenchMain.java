@@ -32,7 +32,31 @@ public final class BenchMain {
         List<String> prepend = new ArrayList<>(command.getJvmArgsPrepend().orElse(List.of()));
         prepend.add("-D" + RecordLatency.HISTOGRAM_DIR_PROPERTY + "=" + histograms);
         Options options = new OptionsBuilder().parent(command).jvmArgsPrepend(prepend.toArray(String[]::new)).build();
+        String before = machineLoad();
         new Runner(options).run();
         LatencyReport.print(histograms, System.out);
+        System.out.println();
+        System.out.println("Machine load at the start: " + before);
+        System.out.println("Machine load at the end:   " + machineLoad());
+    }
+
+    /**
+     * The load average and the CPU pressure (share of time some runnable task waited for a CPU), so
+     * that a run disturbed by other work on the machine can be recognised.
+     */
+    static String machineLoad() {
+        StringBuilder load = new StringBuilder();
+        try {
+            load.append("loadavg ").append(Files.readString(Path.of("/proc/loadavg")).trim());
+        } catch (Exception unavailable) {
+            load.append("loadavg unavailable");
+        }
+        try {
+            String pressure = Files.readString(Path.of("/proc/pressure/cpu")).lines().findFirst().orElse("");
+            load.append("; cpu pressure ").append(pressure.trim());
+        } catch (Exception unavailable) {
+            // no PSI on this kernel
+        }
+        return load.toString();
     }
 }

@@ -16,6 +16,8 @@ import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.daqlab.api.ring.OverflowMode;
 import org.daqlab.api.ring.RecordType;
+import org.daqlab.api.ring.RingClaim;
+import org.daqlab.arrow.ipc.BatchMessage;
 import org.daqlab.ringbuffer.internal.MappedRing;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -49,10 +51,13 @@ import java.util.concurrent.TimeUnit;
  * frame, against the baseline: copying the same 614,400 bytes from the frame's direct buffer into a
  * memory-mapped region of the same size, in the same directory.
  * <ul>
+ * <li>{@code claimWriteCommit}: daqlab's publishing path: unload the batch, size its IPC message
+ * ({@code BatchMessage}), {@code claim} that many bytes, write the message straight into the
+ * claimed buffer, {@code commit};</li>
  * <li>{@code copyBaseline}: {@code ByteBuffer.put} of the pixel buffer into the mapped region, at an
  * offset that walks through the region as the ring's write position does;</li>
- * <li>{@code serializeThenPublish}: the path daqlab's core takes today: serialise the batch with
- * Arrow's {@code MessageSerializer} into a reused heap byte array, then {@code publish} it.</li>
+ * <li>{@code serializeThenPublish}: the path daqlab's core took before claims: serialise the batch
+ * with Arrow's {@code MessageSerializer} into a reused heap byte array, then {@code publish} it.</li>
  * </ul>
  * The ring is in DISCARD_OLDEST mode with no reader: this measures what the producer pays.
  */
@@ -143,6 +148,19 @@ public class FramePublish {
         }
         region.put(regionOffset, pixels, 0, FRAME_BYTES);
         regionOffset += FRAME_BYTES;
+    }
+
+    @Benchmark
+    public long claimWriteCommit() {
+        long seq = sequence++;
+        try (ArrowRecordBatch batch = unloader.getRecordBatch()) {
+            BatchMessage message = BatchMessage.of(batch);
+            try (RingClaim claim = ring.claim(RecordType.BATCH, 1, seq, seq, (int) message.size())) {
+                message.writeTo(claim.buffer());
+                claim.commit();
+                return claim.index();
+            }
+        }
     }
 
     @Benchmark

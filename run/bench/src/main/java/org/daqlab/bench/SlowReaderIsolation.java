@@ -83,7 +83,7 @@ public class SlowReaderIsolation {
 
     @Setup(Level.Trial)
     public void setUp() {
-        channel = new SmallRecordChannel.Daqlab(OverflowMode.DISCARD_OLDEST, capacityBytes);
+        channel = new SmallRecordChannel.Daqlab(OverflowMode.DISCARD_OLDEST, false, capacityBytes);
         for (int i = 0; i < FAST_READERS; i++) {
             fast[i] = new Consumed();
             channel.startReader("fast-" + i, fast[i]);

@@ -11,6 +11,7 @@ import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.daqlab.api.ring.OverflowMode;
 import org.daqlab.api.ring.RecordType;
+import org.daqlab.api.ring.RingClaim;
 import org.daqlab.api.ring.RingReader;
 import org.daqlab.ringbuffer.internal.MappedRing;
 
@@ -62,15 +63,18 @@ abstract class SmallRecordChannel implements AutoCloseable {
     public abstract void close();
 
     /**
-     * The ring named {@code kind}: {@code daqlab_block}, {@code daqlab_discard}, {@code agrona}
+     * The ring named {@code kind}: {@code daqlab_block} ({@code publish}), {@code daqlab_block_claim}
+     * ({@code claim}, copy the payload into the claimed buffer, {@code commit}), {@code daqlab_discard}
+     * ({@code publish}), {@code agrona}
      * (one-to-one for one producer, many-to-one for more), {@code disruptor} (single- or
      * multi-producer); {@code capacityBytes} of data for daqlab and Agrona, as many
      * {@value #PAYLOAD_BYTES}-byte slots as fit in it for the Disruptor.
      */
     static SmallRecordChannel create(String kind, int producers, int capacityBytes) {
         return switch (kind) {
-            case "daqlab_block" -> new Daqlab(OverflowMode.BLOCK, capacityBytes);
-            case "daqlab_discard" -> new Daqlab(OverflowMode.DISCARD_OLDEST, capacityBytes);
+            case "daqlab_block" -> new Daqlab(OverflowMode.BLOCK, false, capacityBytes);
+            case "daqlab_block_claim" -> new Daqlab(OverflowMode.BLOCK, true, capacityBytes);
+            case "daqlab_discard" -> new Daqlab(OverflowMode.DISCARD_OLDEST, false, capacityBytes);
             case "agrona" -> new Agrona(producers, capacityBytes);
             case "disruptor" -> new LmaxDisruptor(producers, capacityBytes / PAYLOAD_BYTES);
             default -> throw new IllegalArgumentException("unknown ring " + kind);
@@ -84,10 +88,11 @@ abstract class SmallRecordChannel implements AutoCloseable {
         private final Path file;
         private final MappedRing ring;
         private final boolean lossy;
+        private final boolean claim;
         private final List<PollingThread> readers = new ArrayList<>();
         private final List<RingReader> ringReaders = new ArrayList<>();
 
-        Daqlab(OverflowMode mode, int capacityBytes) {
+        Daqlab(OverflowMode mode, boolean claim, int capacityBytes) {
             this.file = BenchFiles.newPath("daqlab-ring");
             try {
                 this.ring = MappedRing.create(file, capacityBytes, mode, BLOCK_TIMEOUT);
@@ -95,6 +100,7 @@ abstract class SmallRecordChannel implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
             this.lossy = mode == OverflowMode.DISCARD_OLDEST;
+            this.claim = claim;
         }
 
         MappedRing ring() {
@@ -104,6 +110,15 @@ abstract class SmallRecordChannel implements AutoCloseable {
         @Override
         Producer newProducer() {
             ByteBuffer payload = ByteBuffer.allocateDirect(PAYLOAD_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            if (claim) {
+                return value -> {
+                    payload.putLong(0, value);
+                    try (RingClaim claimed = ring.claim(RecordType.BATCH, 1, value, value, PAYLOAD_BYTES)) {
+                        claimed.buffer().put(0, payload, 0, PAYLOAD_BYTES);
+                        claimed.commit();
+                    }
+                };
+            }
             return value -> {
                 payload.putLong(0, value);
                 ring.publish(RecordType.BATCH, 1, value, value, payload);

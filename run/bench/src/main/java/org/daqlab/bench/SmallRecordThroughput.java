@@ -29,7 +29,9 @@ import java.util.concurrent.TimeUnit;
  * this two-core machine.
  * <ul>
  * <li>{@code daqlab_block}: BLOCK with a 10-minute timeout and the reader registered, so nothing is
- * lost (checked), like the baselines;</li>
+ * lost (checked), like the baselines; the payload is {@code publish}ed from a direct buffer;</li>
+ * <li>{@code daqlab_block_claim}: the same, but {@code claim}, copy the payload into the claimed
+ * buffer, {@code commit} (the zero-copy API; for 64 bytes the copy is the same);</li>
  * <li>{@code daqlab_discard}: DISCARD_OLDEST; the {@code lost} counter reports what the reader lost;</li>
  * <li>{@code agrona}: {@code OneToOneRingBuffer} / {@code ManyToOneRingBuffer} on an
  * {@code UnsafeBuffer} over a mapped file of the same data capacity;</li>
@@ -49,7 +51,7 @@ public class SmallRecordThroughput {
     /** Records per invocation, all producers together. */
     public static final int RECORDS = 1 << 18;
 
-    @Param({"daqlab_block", "daqlab_discard", "agrona", "disruptor"})
+    @Param({"daqlab_block", "daqlab_block_claim", "daqlab_discard", "agrona", "disruptor"})
     public String ring;
 
     @Param({"1", "2"})
