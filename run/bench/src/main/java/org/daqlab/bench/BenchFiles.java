@@ -1,5 +1,8 @@
 package org.daqlab.bench;
 
+import org.daqlab.api.ring.OverflowMode;
+import org.daqlab.ringbuffer.internal.MappedRing;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
@@ -8,11 +11,13 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Files the benchmarks map: rings and baseline regions live in the same directory, so that they
- * are memory of the same kind. By default that is /dev/shm (where daqlab puts its ring by default),
+ * are memory of the same kind. Every file is unlinked as soon as it is mapped (its memory lives as
+ * long as the mapping), so that a run that fails leaves nothing behind. By default that is /dev/shm (where daqlab puts its ring by default),
  * else the Java temp directory; {@code -Ddaqlab.bench.dir=...} chooses another.
  */
 final class BenchFiles {
@@ -40,13 +45,14 @@ final class BenchFiles {
     }
 
     /** A fresh file name in {@link #directory()}; nothing is created. */
-    static Path newPath(String prefix) {
+    private static Path newPath(String prefix) {
         return directory().resolve(prefix + "-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet()
                 + ".dat");
     }
 
-    /** Creates a file of {@code size} bytes (sparse, zero-filled) and maps it read-write. */
-    static MappedByteBuffer mapNew(Path file, long size) {
+    /** Maps {@code size} bytes (zero-filled) of a new file in {@link #directory()}, read-write. */
+    static MappedByteBuffer mapNew(String prefix, long size) {
+        Path file = newPath(prefix);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
             MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
@@ -54,13 +60,24 @@ final class BenchFiles {
             return buffer;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot map " + size + " bytes of " + file, e);
+        } finally {
+            delete(file);
         }
     }
 
-    static void delete(Path file) {
-        if (file == null) {
-            return;
+    /** A new daqlab ring in {@link #directory()}. */
+    static MappedRing newRing(String prefix, long capacityBytes, OverflowMode mode, Duration blockTimeout) {
+        Path file = newPath(prefix);
+        try {
+            return MappedRing.create(file, capacityBytes, mode, blockTimeout);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a ring at " + file, e);
+        } finally {
+            delete(file);
         }
+    }
+
+    private static void delete(Path file) {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {

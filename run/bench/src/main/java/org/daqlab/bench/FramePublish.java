@@ -39,7 +39,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.Channels;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -57,16 +56,18 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code copyBaseline}: {@code ByteBuffer.put} of the pixel buffer into the mapped region, at an
  * offset that walks through the region as the ring's write position does;</li>
  * <li>{@code serializeThenPublish}: the path daqlab's core took before claims: serialise the batch
- * with Arrow's {@code MessageSerializer} into a reused heap byte array, then {@code publish} it.</li>
+ * with Arrow's {@code MessageSerializer} into a reused heap byte array, then {@code publish} it;</li>
+ * <li>{@code unloadOnly} (diagnostic): only Arrow's part of the claim path, unloading the root into an
+ * {@code ArrowRecordBatch} and sizing its message, to tell Arrow's cost from the ring's.</li>
  * </ul>
  * The ring is in DISCARD_OLDEST mode with no reader: this measures what the producer pays.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 4, time = 1)
+@Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {Jvm.OPEN_NIO, Jvm.NETTY_REFLECTION, Jvm.AGRONA_UNSAFE, Jvm.HEAP_MIN, Jvm.HEAP_MAX})
+@Fork(value = 3, jvmArgsAppend = {Jvm.OPEN_NIO, Jvm.NETTY_REFLECTION, Jvm.AGRONA_UNSAFE, Jvm.HEAP_MIN, Jvm.HEAP_MAX})
 public class FramePublish {
 
     static final int WIDTH = 640;
@@ -83,11 +84,9 @@ public class FramePublish {
     private VectorUnloader unloader;
     private ByteBuffer pixels;
 
-    private Path ringFile;
     private MappedRing ring;
     private long sequence;
 
-    private Path regionFile;
     private MappedByteBuffer region;
     private int regionOffset;
 
@@ -105,7 +104,7 @@ public class FramePublish {
     }
 
     @Setup(Level.Trial)
-    public void setUp() throws IOException {
+    public void setUp() {
         allocator = new RootAllocator();
         root = VectorSchemaRoot.create(frameSchema(), allocator);
         BigIntVector timestamps = (BigIntVector) root.getVector("timestamp_ns");
@@ -128,10 +127,8 @@ public class FramePublish {
             throw new IllegalStateException("Arrow's pixel buffer is not direct");
         }
 
-        ringFile = BenchFiles.newPath("frame-ring");
-        ring = MappedRing.create(ringFile, capacityBytes, OverflowMode.DISCARD_OLDEST, Duration.ZERO);
-        regionFile = BenchFiles.newPath("frame-copy");
-        region = BenchFiles.mapNew(regionFile, capacityBytes);
+        ring = BenchFiles.newRing("frame-ring", capacityBytes, OverflowMode.DISCARD_OLDEST, Duration.ZERO);
+        region = BenchFiles.mapNew("frame-copy", capacityBytes);
     }
 
     static Schema frameSchema() {
@@ -164,6 +161,13 @@ public class FramePublish {
     }
 
     @Benchmark
+    public long unloadOnly() {
+        try (ArrowRecordBatch batch = unloader.getRecordBatch()) {
+            return BatchMessage.of(batch).size();
+        }
+    }
+
+    @Benchmark
     public long serializeThenPublish() {
         heap.reset();
         try (ArrowRecordBatch batch = unloader.getRecordBatch()) {
@@ -180,7 +184,5 @@ public class FramePublish {
         ring.close();
         root.close();
         allocator.close();
-        BenchFiles.delete(ringFile);
-        BenchFiles.delete(regionFile);
     }
 }

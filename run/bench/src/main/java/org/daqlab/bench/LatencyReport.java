@@ -65,8 +65,9 @@ public final class LatencyReport {
             for (double percentile : PERCENTILES) {
                 ListStatistics perBurst = new ListStatistics();
                 list.forEach(h -> perBurst.addValue(h.getValueAtPercentile(percentile) / 1e3));
-                row.append(String.format(" %.1f (%.1f ± %.1f) |", merged.getValueAtPercentile(percentile) / 1e3,
-                        perBurst.getMean(), list.size() > 1 ? perBurst.getMeanErrorAt(0.999) : Double.NaN));
+                String error = list.size() > 1 ? String.format("%.1f", perBurst.getMeanErrorAt(0.999)) : "n/a";
+                row.append(String.format(" %.1f (%.1f ± %s) |", merged.getValueAtPercentile(percentile) / 1e3,
+                        perBurst.getMean(), error));
             }
             row.append(String.format(" %.1f |", merged.getMaxValue() / 1e3));
             out.println(row);

@@ -46,7 +46,7 @@ import java.util.concurrent.locks.LockSupport;
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, batchSize = 1)
-@Measurement(iterations = 4, batchSize = 1)
+@Measurement(iterations = 5, batchSize = 1)
 @Fork(value = 2, jvmArgsAppend = {Jvm.OPEN_NIO, Jvm.NETTY_REFLECTION, Jvm.AGRONA_UNSAFE, Jvm.HEAP_MIN, Jvm.HEAP_MAX})
 public class RecordLatency {
 

@@ -15,13 +15,10 @@ import org.daqlab.api.ring.RingClaim;
 import org.daqlab.api.ring.RingReader;
 import org.daqlab.ringbuffer.internal.MappedRing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,7 +82,6 @@ abstract class SmallRecordChannel implements AutoCloseable {
 
     static final class Daqlab extends SmallRecordChannel {
 
-        private final Path file;
         private final MappedRing ring;
         private final boolean lossy;
         private final boolean claim;
@@ -93,12 +89,7 @@ abstract class SmallRecordChannel implements AutoCloseable {
         private final List<RingReader> ringReaders = new ArrayList<>();
 
         Daqlab(OverflowMode mode, boolean claim, int capacityBytes) {
-            this.file = BenchFiles.newPath("daqlab-ring");
-            try {
-                this.ring = MappedRing.create(file, capacityBytes, mode, BLOCK_TIMEOUT);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            this.ring = BenchFiles.newRing("daqlab-ring", capacityBytes, mode, BLOCK_TIMEOUT);
             this.lossy = mode == OverflowMode.DISCARD_OLDEST;
             this.claim = claim;
         }
@@ -147,7 +138,6 @@ abstract class SmallRecordChannel implements AutoCloseable {
             readers.forEach(PollingThread::stopAndJoin);
             ringReaders.forEach(RingReader::close);
             ring.close();
-            BenchFiles.delete(file);
         }
     }
 
@@ -157,14 +147,12 @@ abstract class SmallRecordChannel implements AutoCloseable {
 
         private static final int MSG_TYPE = 1;
 
-        private final Path file;
         private final org.agrona.concurrent.ringbuffer.RingBuffer ring;
         private PollingThread reader;
 
         Agrona(int producers, int capacityBytes) {
-            this.file = BenchFiles.newPath("agrona-ring");
             UnsafeBuffer buffer = new UnsafeBuffer(
-                    BenchFiles.mapNew(file, capacityBytes + (long) RingBufferDescriptor.TRAILER_LENGTH));
+                    BenchFiles.mapNew("agrona-ring", capacityBytes + (long) RingBufferDescriptor.TRAILER_LENGTH));
             this.ring = producers == 1 ? new OneToOneRingBuffer(buffer) : new ManyToOneRingBuffer(buffer);
         }
 
@@ -203,7 +191,6 @@ abstract class SmallRecordChannel implements AutoCloseable {
             if (reader != null) {
                 reader.stopAndJoin();
             }
-            BenchFiles.delete(file);
         }
     }
 

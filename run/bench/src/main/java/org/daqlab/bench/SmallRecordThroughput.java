@@ -43,9 +43,9 @@ import java.util.concurrent.TimeUnit;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @OperationsPerInvocation(SmallRecordThroughput.RECORDS)
-@Warmup(iterations = 4, time = 1)
+@Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {Jvm.OPEN_NIO, Jvm.NETTY_REFLECTION, Jvm.AGRONA_UNSAFE, Jvm.HEAP_MIN, Jvm.HEAP_MAX})
+@Fork(value = 4, jvmArgsAppend = {Jvm.OPEN_NIO, Jvm.NETTY_REFLECTION, Jvm.AGRONA_UNSAFE, Jvm.HEAP_MIN, Jvm.HEAP_MAX})
 public class SmallRecordThroughput {
 
     /** Records per invocation, all producers together. */
