@@ -1,6 +1,8 @@
 package org.daqlab.core.internal;
 
 import org.daqlab.api.instrument.StreamPublisher;
+import org.daqlab.api.ring.RecordType;
+import org.daqlab.api.ring.RingReader;
 import org.daqlab.api.storage.WriterState;
 import org.daqlab.api.storage.WriterStats;
 import org.junit.jupiter.api.Test;
@@ -8,6 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -84,6 +88,35 @@ class WriterFailureTest {
             assertEquals(List.of(), misdirected.segments, "never opened");
             assertEquals(PowerStream.rows(0, 30), healthy.rowsReceived("power"));
             assertEquals(PowerStream.rows(0, 30), rowsInFiles(fixture.stats("healthy")));
+        }
+    }
+
+    @Test
+    void aBatchRecordThatIsNotArrowIsSkippedCountedAndReportedWhileTheRunGoesOn() throws Exception {
+        try (CoreFixture fixture = new CoreFixture(work)) {
+            RecordingWriter writer = fixture.bindWriter("writer", Map.of());
+            RingReader tap = fixture.ring.openReader("tap");
+            try (StreamPublisher power = fixture.core.openStream(PowerStream.descriptor("power"))) {
+                int[] described = {-1};
+                tap.poll(record -> described[0] = record.streamId(), 1); // the stream's DESCRIPTOR
+                tap.close();
+                int streamId = described[0];
+
+                fixture.core.start("garbage", Map.of());
+                publishBatches(fixture, power, 0, 2);
+                // Another party puts bytes that are no Arrow message into the stream.
+                fixture.ring.publish(RecordType.BATCH, streamId, 99, 0,
+                        ByteBuffer.wrap("not an Arrow message".getBytes(StandardCharsets.UTF_8)));
+                publishBatches(fixture, power, 20, 2);
+                fixture.core.stop("done");
+            }
+
+            WriterStats stats = fixture.stats("writer");
+            assertEquals(WriterState.IDLE, stats.state(), "one bad record does not fail the writer");
+            assertEquals(1, stats.recordsNotWritten());
+            assertTrue(stats.lastError().startsWith("cannot decode BATCH record at ring position "), stats.lastError());
+            assertEquals(PowerStream.rows(0, 40), writer.rowsReceived("power"));
+            assertEquals(PowerStream.rows(0, 40), rowsInFiles(stats));
         }
     }
 

@@ -168,6 +168,10 @@ final class MappedRingReader implements RingReader {
         if (overwrittenSinceRead()) {
             return SKIPPED;
         }
+        if (expectedIndex != UNKNOWN_INDEX && index < expectedIndex) {
+            skipCorrupt(length, typeCode, write); // indices only grow: this one was not written by the publisher
+            return SKIPPED;
+        }
         countLossBefore(index);
         long position = cursor;
         moveTo(cursor + alignedLength);
@@ -205,17 +209,14 @@ final class MappedRingReader implements RingReader {
 
     /**
      * Skips an intact record whose header makes no sense. Its extent cannot be trusted, so the
-     * reader jumps to the write position; the records skipped are counted from the next index read
-     * (or as one when the reader does not know which index it expects yet).
+     * reader jumps to the write position; the records skipped are counted as lost from the next
+     * index read (LAYOUT.md §6.3).
      */
     private void skipCorrupt(int length, int typeCode, long write) {
         corruptRecords++;
         LOG.error("Ring {}: reader '{}' found a corrupt record at position {} (length {}, type code {}); it was"
                 + " not written by the publisher (another process wrote into the file?). Skipping to the write"
                 + " position {}", file.path, name, cursor, length, typeCode, write);
-        if (expectedIndex == UNKNOWN_INDEX) {
-            lostRecords++;
-        }
         moveTo(write);
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.daqlab.api.ring.OverflowMode;
 import org.daqlab.api.ring.RecordType;
+import org.daqlab.api.ring.RingClaim;
 import org.daqlab.api.ring.RingReader;
 import org.daqlab.api.ring.RingRecord;
 import org.daqlab.ringbuffer.internal.Payloads.Received;
@@ -179,6 +180,51 @@ class MappedRingConcurrencyTest {
             long received = consumer.get(HANG_GUARD_SECONDS, TimeUnit.SECONDS);
 
             assertEquals(records, received + reader.lostRecords());
+        }
+    }
+
+    @Test
+    void aReaderNeverSeesATornRecordFromTwoProducersFillingClaimsInASegmentedRing() throws Exception {
+        int perProducer = 200_000;
+        try (MappedRing ring = MappedRing.create(dir.resolve("ring.dat"), 4 * 4096, 4096, RingLayout.PAGE,
+                OverflowMode.DISCARD_OLDEST, Duration.ZERO);
+                RingReader reader = ring.openReader("racing")) {
+            List<Future<?>> producers = new ArrayList<>();
+            for (int p = 0; p < 2; p++) {
+                producers.add(threads.submit(() -> {
+                    for (int i = 0; i < perProducer; i++) {
+                        int length = 16 + i % 900;
+                        try (RingClaim claim = ring.claim(RecordType.BATCH, 1, 0, 0, length)) {
+                            // the payload names its own index, so that the reader can tell a torn one
+                            ByteBuffer payload = checksummed(claim.index(), length);
+                            claim.buffer().put(payload);
+                            claim.commit();
+                        }
+                    }
+                }));
+            }
+            Future<Long> consumer = threads.submit(() -> {
+                long received = 0;
+                while (!producers.stream().allMatch(Future::isDone) || reader.lagBytes() > 0) {
+                    received += reader.poll(record -> {
+                        ByteBuffer payload = record.payload();
+                        int length = payload.remaining();
+                        CRC32 crc = new CRC32();
+                        crc.update(payload.duplicate().limit(length - Long.BYTES));
+                        assertEquals(crc.getValue(), payload.getLong(length - Long.BYTES), "checksum of record " + record.index());
+                        assertEquals(record.index(), payload.getLong(0));
+                    }, 64);
+                }
+                return received;
+            });
+            for (Future<?> producer : producers) {
+                producer.get(HANG_GUARD_SECONDS, TimeUnit.SECONDS);
+            }
+
+            long received = consumer.get(HANG_GUARD_SECONDS, TimeUnit.SECONDS);
+
+            assertEquals(2L * perProducer, received + reader.lostRecords());
+            assertTrue(received > 0);
         }
     }
 

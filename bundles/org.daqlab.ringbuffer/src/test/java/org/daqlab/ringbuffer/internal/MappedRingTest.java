@@ -275,6 +275,33 @@ class MappedRingTest {
         assertAttachFails(cut, "truncated or damaged");
     }
 
+    @Test
+    void attachNamesTheHeaderFieldThatIsDamaged() throws IOException {
+        try (MappedRing ring = create(OverflowMode.DISCARD_OLDEST, Duration.ZERO)) {
+            publishDerived(ring, 0, 8);
+        }
+        byte[] intact = Files.readAllBytes(file());
+        assertDamagedFieldNamed(intact, RingLayout.LAYOUT_VERSION_OFFSET, 4, 1, "field layout version (header offset 8) is 1, expected 2");
+        assertDamagedFieldNamed(intact, RingLayout.HEADER_SIZE_OFFSET, 4, 512, "field header size (header offset 12) is 512, expected 4096");
+        assertDamagedFieldNamed(intact, RingLayout.READER_SLOT_COUNT_OFFSET, 4, 7, "field reader slot count (header offset 24) is 7");
+        assertDamagedFieldNamed(intact, RingLayout.CAPACITY_OFFSET, 8, 4097, "field capacity (header offset 16) is 4097");
+        assertDamagedFieldNamed(intact, RingLayout.SEGMENT_SIZE_OFFSET, 4, 3000, "field segment size (header offset 28) is 3000");
+        assertDamagedFieldNamed(intact, RingLayout.CATALOG_OFFSET_OFFSET, 8, 0, "field catalog offset (header offset 32) is 0, expected 4096");
+        assertDamagedFieldNamed(intact, RingLayout.CATALOG_SIZE_OFFSET, 8, 100, "field catalog size (header offset 40) is 100");
+        assertDamagedFieldNamed(intact, RingLayout.DATA_OFFSET_OFFSET, 8, 4096, "field data offset (header offset 48) is 4096");
+    }
+
+    private void assertDamagedFieldNamed(byte[] intact, int offset, int size, long value, String reason) throws IOException {
+        ByteBuffer damaged = ByteBuffer.wrap(intact.clone()).order(ByteOrder.LITTLE_ENDIAN);
+        if (size == 4) {
+            damaged.putInt(offset, (int) value);
+        } else {
+            damaged.putLong(offset, value);
+        }
+        Path copy = Files.write(dir.resolve("damaged-" + offset + ".dat"), damaged.array());
+        assertAttachFails(copy, reason);
+    }
+
     private static void assertAttachFails(Path file, String reason) {
         IOException failure = assertThrows(IOException.class, () -> MappedRing.attach(file));
         assertTrue(failure.getMessage().contains(reason), failure.getMessage());
