@@ -16,9 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Files the benchmarks map: rings and baseline regions live in the same directory, so that they
- * are memory of the same kind. Every file is unlinked as soon as it is mapped (its memory lives as
- * long as the mapping), so that a run that fails leaves nothing behind. By default that is /dev/shm (where daqlab puts its ring by default),
- * else the Java temp directory; {@code -Ddaqlab.bench.dir=...} chooses another.
+ * are memory of the same kind. By default that is /dev/shm (where daqlab puts its ring by default),
+ * else the Java temp directory; {@code -Ddaqlab.bench.dir=...} chooses another. Every file is
+ * unlinked as soon as it is mapped (its memory lives as long as the mapping), so that a run that
+ * fails leaves nothing behind.
  */
 final class BenchFiles {
 

@@ -10,6 +10,7 @@ import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.daqlab.api.ring.OverflowMode;
+import org.daqlab.api.ring.RecordHandler;
 import org.daqlab.api.ring.RecordType;
 import org.daqlab.api.ring.RingClaim;
 import org.daqlab.api.ring.RingReader;
@@ -94,10 +95,6 @@ abstract class SmallRecordChannel implements AutoCloseable {
             this.claim = claim;
         }
 
-        MappedRing ring() {
-            return ring;
-        }
-
         @Override
         Producer newProducer() {
             ByteBuffer payload = ByteBuffer.allocateDirect(PAYLOAD_BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -120,9 +117,10 @@ abstract class SmallRecordChannel implements AutoCloseable {
         void startReader(String name, Consumed consumed, IdleStrategy idle) {
             RingReader reader = ring.openReader(name);
             ringReaders.add(reader);
-            PollingThread thread = new PollingThread(name,
-                    () -> reader.poll(record -> consumed.accept(record.payload().order(ByteOrder.LITTLE_ENDIAN).getLong(0)),
-                            PollingThread.BATCH),
+            // the payload view is big-endian (RingRecord.payload()); the bytes were written little-endian
+            RecordHandler handler =
+                    record -> consumed.accept(record.payload().order(ByteOrder.LITTLE_ENDIAN).getLong(0));
+            PollingThread thread = new PollingThread(name, () -> reader.poll(handler, PollingThread.BATCH),
                     reader::lostRecords, consumed, idle);
             readers.add(thread);
             thread.start();
