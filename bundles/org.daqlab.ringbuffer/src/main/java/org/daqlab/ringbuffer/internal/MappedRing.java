@@ -72,6 +72,14 @@ public final class MappedRing implements RingBuffer, AutoCloseable {
     private static final long PARK_NANOS = 50_000;
     /** ...and checks this often whether the readers holding it back are still alive. */
     private static final long LIVENESS_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /**
+     * Rings of 1 MiB or more release space in chunks of 1/16 of the capacity, at most 1 MiB: they
+     * keep at least 15/16 of their capacity readable, and a BLOCK producer waits for readers that
+     * much earlier. Smaller rings release exactly what each record needs.
+     */
+    private static final long MIN_CHUNKED_CAPACITY = 1 << 20;
+    private static final long RELEASE_CHUNK_FRACTION = 16;
+    private static final long MAX_RELEASE_CHUNK = 1 << 20;
     /** How long a producer waits for an older claim in the space it needs before abandoning it. */
     static final long CLAIM_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -80,6 +88,8 @@ public final class MappedRing implements RingBuffer, AutoCloseable {
     private final RingCatalog catalog;
     private final long capacity;
     private final long maxRecord;
+    /** Bytes released beyond what a record needs when it overwrites older records. */
+    private final long releaseChunk;
     /** {@code null} when attached: the mode belongs to the process that publishes. */
     private final OverflowMode overflowMode;
     private final long blockTimeoutNanos;
@@ -103,6 +113,8 @@ public final class MappedRing implements RingBuffer, AutoCloseable {
         this.catalog = new RingCatalog(file);
         this.capacity = file.capacity;
         this.maxRecord = maxRecordBytes(file.capacity, file.segmentSize);
+        this.releaseChunk = file.capacity < MIN_CHUNKED_CAPACITY ? 0
+                : Math.min(file.capacity / RELEASE_CHUNK_FRACTION, MAX_RELEASE_CHUNK);
         this.overflowMode = overflowMode;
         this.blockTimeoutNanos = saturatedNanos(blockTimeout);
         this.publisher = publisher;
@@ -227,10 +239,16 @@ public final class MappedRing implements RingBuffer, AutoCloseable {
             long padding = room < alignedLength ? room : 0;
             long recordStart = start + padding;
             long end = recordStart + alignedLength;
-            if (overflowMode == OverflowMode.BLOCK) {
-                awaitReaders(end);
+            if (oldestPosition < end - capacity) {
+                // The record overwrites older ones. Release a little more than it needs, so that the
+                // oldest position (which every reader checks for every record) changes once per chunk
+                // of records, not for each one.
+                long releaseTo = Math.min(end - capacity + releaseChunk, recordStart);
+                if (overflowMode == OverflowMode.BLOCK) {
+                    awaitReaders(releaseTo);
+                }
+                releaseSpaceUpTo(releaseTo, recordStart);
             }
-            releaseSpaceUpTo(end, recordStart);
             if (padding > 0) {
                 file.segment(startOffset).putLong(file.local(startOffset) + RECORD_WORD,
                         word((int) padding, RecordType.PADDING.code(), 0));
@@ -278,13 +296,12 @@ public final class MappedRing implements RingBuffer, AutoCloseable {
     }
 
     /**
-     * BLOCK mode: waits until no active reader still has to read bytes that a record ending at
-     * {@code end} would overwrite, or until the block timeout, which is counted; the caller then
-     * overwrites either way, so that a stuck reader never stalls producers for good. Readers whose
-     * process died are found by their slot lock and stop counting at once.
+     * BLOCK mode: waits until no active reader still has to read bytes before {@code needed}, or
+     * until the block timeout, which is counted; the caller then overwrites either way, so that a
+     * stuck reader never stalls producers for good. Readers whose process died are found by their
+     * slot lock and stop counting at once.
      */
-    private void awaitReaders(long end) {
-        long needed = end - capacity;
+    private void awaitReaders(long needed) {
         if (needed <= readersClearUpTo || (readersClearUpTo = slowestReader()) >= needed) {
             return;
         }
@@ -334,15 +351,11 @@ public final class MappedRing implements RingBuffer, AutoCloseable {
     }
 
     /**
-     * Moves the oldest position past every record that writing up to {@code end} overwrites, before
-     * any of their bytes changes: a reader that copied such a record then sees that it may be torn.
+     * Moves the oldest position past every record before {@code firstKept}, before any of their
+     * bytes changes: a reader that copied such a record then sees that it may be torn.
      */
-    private void releaseSpaceUpTo(long end, long recordStart) {
-        long firstKept = end - capacity;
+    private void releaseSpaceUpTo(long firstKept, long recordStart) {
         long oldest = oldestPosition;
-        if (oldest >= firstKept) {
-            return;
-        }
         while (oldest < firstKept) {
             long offset = file.offset(oldest);
             ByteBuffer segment = file.segment(offset);

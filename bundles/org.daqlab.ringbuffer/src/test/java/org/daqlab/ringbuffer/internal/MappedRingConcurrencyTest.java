@@ -13,6 +13,8 @@ import org.daqlab.ringbuffer.internal.Payloads.Received;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -158,10 +160,12 @@ class MappedRingConcurrencyTest {
         return producer * 1_000_000L + sequence;
     }
 
-    @Test
-    void aReaderNeverSeesATornRecord() throws Exception {
+    /** A 4 KiB ring releases space record by record, a 2 MiB one in chunks. */
+    @ParameterizedTest
+    @ValueSource(longs = {4096, 2 << 20})
+    void aReaderNeverSeesATornRecord(long capacity) throws Exception {
         int records = 500_000;
-        try (MappedRing ring = create(4096, OverflowMode.DISCARD_OLDEST, Duration.ZERO);
+        try (MappedRing ring = create(capacity, OverflowMode.DISCARD_OLDEST, Duration.ZERO);
                 RingReader reader = ring.openReader("racing")) {
             Future<?> producer = threads.submit(() -> {
                 for (int i = 0; i < records; i++) {
