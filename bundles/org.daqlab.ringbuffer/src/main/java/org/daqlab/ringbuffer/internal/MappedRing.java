@@ -435,9 +435,9 @@ public final class MappedRing implements RingBuffer, AutoCloseable {
 
     /**
      * The descriptors of the streams that are open (as far as the catalog holds them), for a reader
-     * that joins late: see LAYOUT.md §5.2.
+     * that joins late: see LAYOUT.md §5.2. In-process readers get descriptors from the core instead.
      */
-    public Collection<RingCatalog.Entry> catalog() {
+    Collection<RingCatalog.Entry> catalog() {
         return catalog.read();
     }
 
