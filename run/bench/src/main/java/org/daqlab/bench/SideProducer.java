@@ -4,18 +4,18 @@ package org.daqlab.bench;
  * A second producer thread: when the benchmark thread asks for more records, it sends them with
  * values continuing from its last one, then idles until asked again.
  */
-final class SideProducer extends Thread {
+final class SideProducer extends LoopThread {
 
     private final SmallRecordChannel channel;
+    private final Backoff idle = new Backoff();
     private volatile long requested;
-    private volatile boolean running = true;
-    private volatile Throwable failure;
     /** Values sent; read by other threads only once the reader has consumed all of them. */
     private volatile long sent;
+    private SmallRecordChannel.Producer producer;
+    private long value;
 
     SideProducer(SmallRecordChannel channel, String name) {
         super(name);
-        setDaemon(true);
         this.channel = channel;
     }
 
@@ -29,38 +29,21 @@ final class SideProducer extends Thread {
     }
 
     @Override
-    public void run() {
-        SmallRecordChannel.Producer producer = channel.newProducer();
-        Backoff idle = new Backoff();
-        long value = 0;
-        try {
-            while (running) {
-                long target = requested;
-                if (value < target) {
-                    idle.reset();
-                    while (value < target) {
-                        producer.send(value++);
-                    }
-                    sent = value;
-                } else {
-                    idle.idle();
-                }
-            }
-        } catch (RuntimeException | Error e) {
-            failure = e;
-            throw e;
-        }
+    void prepare() {
+        producer = channel.newProducer();
     }
 
-    void stopAndJoin() {
-        running = false;
-        try {
-            join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (failure != null) {
-            throw new IllegalStateException(getName() + " failed", failure);
+    @Override
+    void step() {
+        long target = requested;
+        if (value < target) {
+            idle.reset();
+            while (value < target) {
+                producer.send(value++);
+            }
+            sent = value;
+        } else {
+            idle.idle();
         }
     }
 }

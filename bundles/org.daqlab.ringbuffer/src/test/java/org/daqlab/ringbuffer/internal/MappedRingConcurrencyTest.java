@@ -210,14 +210,7 @@ class MappedRingConcurrencyTest {
             Future<Long> consumer = threads.submit(() -> {
                 long received = 0;
                 while (!producers.stream().allMatch(Future::isDone) || reader.lagBytes() > 0) {
-                    received += reader.poll(record -> {
-                        ByteBuffer payload = record.payload();
-                        int length = payload.remaining();
-                        CRC32 crc = new CRC32();
-                        crc.update(payload.duplicate().limit(length - Long.BYTES));
-                        assertEquals(crc.getValue(), payload.getLong(length - Long.BYTES), "checksum of record " + record.index());
-                        assertEquals(record.index(), payload.getLong(0));
-                    }, 64);
+                    received += reader.poll(MappedRingConcurrencyTest::assertChecksummed, 64);
                 }
                 return received;
             });
@@ -243,13 +236,18 @@ class MappedRingConcurrencyTest {
     }
 
     private static void assertIntact(RingRecord record) {
+        assertChecksummed(record);
+        assertEquals(record.index(), record.sequence());
+        assertEquals(16 + record.index() % 200, record.payload().remaining());
+    }
+
+    /** The payload is {@link #checksummed} for the record's own index. */
+    private static void assertChecksummed(RingRecord record) {
         ByteBuffer payload = record.payload();
         int length = payload.remaining();
         CRC32 crc = new CRC32();
         crc.update(payload.duplicate().limit(length - Long.BYTES));
         assertEquals(crc.getValue(), payload.getLong(length - Long.BYTES), "checksum of record " + record.index());
         assertEquals(record.index(), payload.getLong(0));
-        assertEquals(record.index(), record.sequence());
-        assertEquals(16 + record.index() % 200, length);
     }
 }
