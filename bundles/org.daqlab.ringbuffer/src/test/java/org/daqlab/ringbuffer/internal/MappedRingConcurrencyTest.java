@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
@@ -53,10 +54,11 @@ class MappedRingConcurrencyTest {
         return MappedRing.create(dir.resolve("ring.dat"), capacity, mode, blockTimeout);
     }
 
-    @Test
-    void blockModeWithASlowReaderLosesNothing() throws Exception {
-        int records = 2_000;
-        try (MappedRing ring = create(4096, OverflowMode.BLOCK, GENEROUS_BLOCK_TIMEOUT);
+    /** A 4 KiB ring releases space record by record; a 1 MiB one in chunks, which BLOCK waits for. */
+    @ParameterizedTest
+    @CsvSource({"4096, 100, 2000, 50", "1048576, 60000, 100, 5"})
+    void blockModeWithASlowReaderLosesNothing(long capacity, int payload, int records, int laps) throws Exception {
+        try (MappedRing ring = create(capacity, OverflowMode.BLOCK, GENEROUS_BLOCK_TIMEOUT);
                 RingReader reader = ring.openReader("slow")) {
             Future<List<Long>> read = threads.submit(() -> {
                 List<Long> indices = new ArrayList<>();
@@ -74,7 +76,7 @@ class MappedRingConcurrencyTest {
                 return indices;
             });
             for (int i = 0; i < records; i++) {
-                ring.publish(RecordType.BATCH, 1, i, i, Payloads.derived(i, 100));
+                ring.publish(RecordType.BATCH, 1, i, i, Payloads.derived(i, payload));
             }
 
             List<Long> indices = read.get(HANG_GUARD_SECONDS, TimeUnit.SECONDS);
@@ -85,7 +87,7 @@ class MappedRingConcurrencyTest {
             }
             assertEquals(0, reader.lostRecords());
             assertEquals(0, ring.stats().blockTimeouts());
-            assertTrue(ring.stats().writePosition() > 50 * 4096, "the producer lapped the ring while blocked");
+            assertTrue(ring.stats().writePosition() > laps * capacity, "the producer lapped the ring while blocked");
         }
     }
 
