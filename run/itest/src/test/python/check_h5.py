@@ -297,12 +297,16 @@ def check_dataset(ds, field, findings):
     attrs = read_attrs(ds, findings)
     pipeline = filter_pipeline(ds)
     entry = {
-        "shape": list(ds.shape), "dtype": ds.dtype.str, "chunks": list(ds.chunks) if ds.chunks else None,
+        "shape": list(ds.shape), "maxshape": list(ds.maxshape), "dtype": ds.dtype.str,
+        "chunks": list(ds.chunks) if ds.chunks else None,
         "compression": ds.compression, "compression_opts": ds.compression_opts, "shuffle": ds.shuffle,
         "h5py_filters": sorted(ds._filters), "filters": pipeline, "attrs": attrs,
     }
     if ds.chunks is None:
         findings.problem(where, "not chunked; FORMAT.md (Storage): every dataset is chunked")
+    if None in ds.maxshape:
+        findings.remark(where, f"maxshape {ds.maxshape}: libhdf5 indexes the chunks of an extendible dataset "
+                               f"with an extensible array or B-tree, not the fixed array FORMAT.md names")
     check_filters(pipeline, where, findings)
     if field is None:
         findings.problem(where, "the group's schema has no column of this name")
