@@ -119,6 +119,9 @@ def read_attrs(obj, findings):
             value = value.reshape(-1)[0]
         string = h5py.check_string_dtype(dtype)
         if string is not None:
+            if string.length is None or string.encoding != "utf-8":
+                findings.problem(where, f"a {'variable' if string.length is None else 'fixed'}-length "
+                                        f"{string.encoding} string; FORMAT.md: strings are fixed-length UTF-8")
             text = value.decode(string.encoding) if isinstance(value, bytes) else str(value)
             attrs[name] = {"type": "string", "value": text, "encoding": string.encoding,
                            "storage": "variable" if string.length is None else f"fixed {string.length}"}
@@ -304,6 +307,10 @@ def check_dataset(ds, field, findings):
     }
     if ds.chunks is None:
         findings.problem(where, "not chunked; FORMAT.md (Storage): every dataset is chunked")
+    if ds.chunks and any(m is not None and c > m for c, m in zip(ds.chunks, ds.maxshape)):
+        findings.remark(where, f"chunks {ds.chunks} exceed the fixed maximum shape {ds.maxshape}: libhdf5 reads such "
+                               f"a dataset but refuses to create one ('chunk size must be <= maximum dimension size "
+                               f"for fixed-sized dimensions')")
     if None in ds.maxshape:
         findings.remark(where, f"maxshape {ds.maxshape}: libhdf5 indexes the chunks of an extendible dataset "
                                f"with an extensible array or B-tree, not the fixed array FORMAT.md names")
@@ -319,7 +326,16 @@ def check_dataset(ds, field, findings):
         findings.problem(where, f"h5py cannot read its values: {e}")
         return entry, None
     entry["values"] = summarise(values)
+    if values.dtype.kind == "S":
+        check_string_size(values, where, findings)
     return entry, values
+
+
+def check_string_size(values, where, findings):
+    """FORMAT.md: size = longest value in bytes + 1 for the terminating null, at least 2."""
+    size = max(2, max((len(v) for v in values), default=0) + 1)
+    if values.dtype.itemsize != size:
+        findings.problem(where, f"strings of {values.dtype.itemsize} bytes; the longest value needs {size} (FORMAT.md)")
 
 
 def filter_pipeline(ds):
@@ -355,8 +371,8 @@ def check_type_and_shape(ds, field, where, findings):
         string = h5py.check_string_dtype(ds.dtype)
         if string is None or string.length is None or string.encoding != "utf-8":
             findings.problem(where, f"type {ds.dtype} {string}; FORMAT.md: utf8 is a fixed-length UTF-8 string")
-        elif ds.id.get_type().get_strpad() != h5py.h5t.STR_NULLPAD:
-            findings.problem(where, "strings not null-padded")
+        elif ds.id.get_type().get_strpad() != h5py.h5t.STR_NULLTERM:
+            findings.problem(where, "strings not null-terminated (FORMAT.md)")
     elif ds.dtype != dtype:
         findings.problem(where, f"dtype {ds.dtype.str}, FORMAT.md says {dtype.str} for {field['type']}")
     if tuple(ds.shape[1:]) != tail:

@@ -47,7 +47,7 @@ def simulated_run():
     k = np.arange(FRAME_SHAPE[0] * FRAME_SHAPE[1], dtype=np.uint64)
     frames = ((frame_numbers.astype(np.uint64)[:, None] + k) & np.uint64(0xFFFF)).astype("<u2")
     frames[:, :4] = frame_numbers.astype("<u8").view("<u2").reshape(ROWS, 4)  # burnt-in frame number
-    tensor = field("frame", {"name": "FixedShapeTensorType"},
+    tensor = field("frame", {"name": "fixedsizelist", "listSize": FRAME_SHAPE[0] * FRAME_SHAPE[1]},
                    {"ARROW:extension:name": "arrow.fixed_shape_tensor",
                     "ARROW:extension:metadata": json.dumps({"shape": list(FRAME_SHAPE)})},
                    [field("item", {"name": "int", "bitWidth": 16, "isSigned": False})])
@@ -56,7 +56,7 @@ def simulated_run():
             {"kind": "power meter", "wavelength_nm": 1064.0},
             [field("timestamp_ns", INT64), field("power", FLOAT64, {"unit": "W"}), field("channel", UTF8)],
             {"timestamp_ns": timestamps, "power": rng.normal(1e-3, 1e-5, ROWS),
-             "channel": np.array([f"ch{i % 3}é".encode() for i in range(ROWS)], dtype="S5")}),
+             "channel": np.array([f"ch{i % 3}é".encode() for i in range(ROWS)], dtype="S6")}),
         "adc0": stream(
             {"kind": "ADC", "channels": 2, "range_v": 10.0},
             [field("timestamp_ns", INT64)]
@@ -72,35 +72,59 @@ def simulated_run():
 def write_h5(path, streams, **storage):
     """The run's file as FORMAT.md lays it out; ``storage`` are h5py's chunk and filter arguments."""
     with h5py.File(path, "w", libver=("v110", "latest")) as f:
-        f.attrs["created_at"] = "2026-11-21T11:40:00.123Z"
+        put_text(f, "created_at", "2026-11-21T11:40:00.123Z")
         f.attrs["created_timestamp_ns"] = np.uint64(1_795_261_200_123_456_789)
-        f.attrs["application"] = "daqlab 0.1.0"
-        f.attrs["run_uid"] = RUN["uid"]
-        f.attrs["run_name"] = RUN["name"]
+        put_text(f, "application", "daqlab 0.1.0")
+        put_text(f, "run_uid", RUN["uid"])
+        put_text(f, "run_name", RUN["name"])
         f.attrs["segment"] = np.int64(1)
-        for key, value in RUN["metadata"].items():
-            f.attrs[key] = value
+        put_metadata(f, RUN["metadata"])
         for name, s in streams.items():
             group = f.create_group(name)
-            group.attrs["stream"] = name
-            group.attrs["instrument_id"] = name
-            group.attrs["created_at"] = "2026-11-21T11:40:00.200Z"
-            for key, value in s["instrument_metadata"].items():
-                group.attrs[key] = np.int64(value) if isinstance(value, int) else value
+            put_text(group, "stream", name)
+            put_text(group, "instrument_id", name)
+            put_text(group, "created_at", "2026-11-21T11:40:00.200Z")
+            put_metadata(group, s["instrument_metadata"])
             schema = json.dumps({"fields": s["fields"], "metadata": [{"value": name, "key": "stream"},
                                                                      {"value": name, "key": "instrument_id"}]})
             for fld in s["fields"]:
                 values = s["values"][fld["name"]]
-                dtype = h5py.string_dtype("utf-8", values.dtype.itemsize) if values.dtype.kind == "S" else values.dtype
-                ds = group.create_dataset(fld["name"], data=values.astype(dtype),
-                                          chunks=(16,) + values.shape[1:] if values.ndim == 1 else (1,) + values.shape[1:],
-                                          **storage)
-                ds.attrs["schema"] = schema
+                chunks = (16 if values.ndim == 1 else 1,) + values.shape[1:]
+                if values.dtype.kind == "S":
+                    ds = group.create_dataset(fld["name"], shape=values.shape, dtype=text_type(values.dtype.itemsize),
+                                              chunks=chunks, **storage)
+                    ds.id.write(h5py.h5s.ALL, h5py.h5s.ALL, values, mtype=ds.id.get_type())
+                else:
+                    ds = group.create_dataset(fld["name"], data=values, chunks=chunks, **storage)
+                put_text(ds, "schema", schema)
                 for key, value in check_h5.key_values(fld.get("metadata")).items():
                     if key == "unit":
-                        ds.attrs["units"] = value
+                        put_text(ds, "units", value)
                     elif not key.startswith("ARROW:"):
                         ds.attrs[key] = float(value)
+
+
+def text_type(size):
+    """FORMAT.md's strings: fixed-length UTF-8, null-terminated."""
+    tid = h5py.h5t.C_S1.copy()
+    tid.set_size(size)
+    tid.set_strpad(h5py.h5t.STR_NULLTERM)
+    tid.set_cset(h5py.h5t.CSET_UTF8)
+    return h5py.Datatype(tid)
+
+
+def put_text(obj, name, text):
+    encoded = text.encode("utf-8")
+    obj.attrs.create(name, np.array(encoded), dtype=text_type(len(encoded) + 1))
+
+
+def put_metadata(obj, metadata):
+    """Metadata attributes with FORMAT.md's types: Long → int64, Double → float64, String → string."""
+    for key, value in metadata.items():
+        if isinstance(value, str):
+            put_text(obj, key, value)
+        else:
+            obj.attrs[key] = np.int64(value) if isinstance(value, int) else value
 
 
 def write_csv(directory, streams):
@@ -176,7 +200,7 @@ class CheckH5Test(unittest.TestCase):
                           "frames_off_pattern": 0, "first_frame_number": 5}, pattern["frame"])
         self.assertEqual({"type": "uint64", "value": 1_795_261_200_123_456_789},
                          report["root"]["attrs"]["created_timestamp_ns"])
-        self.assertEqual({"type": "string", "value": "V", "encoding": "utf-8", "storage": "variable"},
+        self.assertEqual({"type": "string", "value": "V", "encoding": "utf-8", "storage": "fixed 2"},
                          report["groups"]["adc0"]["datasets"]["ch1"]["attrs"]["units"])
         self.assertEqual(0, report["h5dump"]["exit_code"])
         self.assertEqual({"datatype": "H5T_STD_U16LE", "dims": [ROWS, *FRAME_SHAPE], "chunks": [1, *FRAME_SHAPE],
@@ -216,6 +240,15 @@ class CheckH5Test(unittest.TestCase):
         def rename(f):
             f["power_meter_01/channel"][2] = b"ch9"
         self.assertProblem(self.check(rename), "/power_meter_01/channel", "row 2")
+
+    def test_strings_stored_otherwise_than_format_md_says(self):
+        def spoil(f):
+            f.attrs["run_name"] = RUN["name"]  # h5py's default for str: variable length
+            recreate(f, "power_meter_01/channel", f["power_meter_01/channel"][...].astype("S7"), chunks=(16,))
+        report = self.check(spoil)
+        self.assertProblem(report, "/@run_name", "variable-length utf-8 string", "fixed-length UTF-8")
+        self.assertProblem(report, "/power_meter_01/channel", "fixed-length UTF-8 string")
+        self.assertProblem(report, "/power_meter_01/channel", "strings of 7 bytes; the longest value needs 6")
 
     def test_a_dataset_shorter_than_the_others_of_its_group(self):
         report = self.check(lambda f: recreate(f, "adc0/ch0", f["adc0/ch0"][:-1], chunks=(16,)))

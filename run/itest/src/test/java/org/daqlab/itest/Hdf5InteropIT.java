@@ -11,7 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -33,9 +34,12 @@ class Hdf5InteropIT {
     /** The simulated camera's frames (features/sim: 256 × 256 at 16 bits). */
     private static final List<Integer> FRAME = List.of(256, 256);
     private static final String FRAME_DTYPE = "<u2";
-    /** The writer's defaults (FORMAT.md, Storage): rows per chunk of a column, frames per chunk. */
+    /** The writer's defaults (Hdf5WriterConfig): rows per chunk of a column, frames per chunk, deflate level. */
     private static final int DEFAULT_CHUNK_ROWS = 16384;
     private static final int DEFAULT_FRAMES_PER_CHUNK = 1;
+    private static final int DEFAULT_DEFLATE_LEVEL = 1;
+    /** HDF5 filter ids. */
+    private static final int DEFLATE = 1;
     private static final int SHUFFLE = 2;
     private static final int LZ4 = 32004;
     /**
@@ -48,12 +52,12 @@ class Hdf5InteropIT {
 
     private static final Pattern PUBLISHED = Pattern.compile("^rows published per stream: \\{(.*)}$", Pattern.MULTILINE);
     private static final Pattern WRITER = Pattern.compile(
-            "^writer (\\S+) \\((\\S+)\\): (\\S+), \\d+ batches, (\\d+) rows, records lost (\\d+), not written (\\d+)$",
+            "^writer (\\S+) \\(\\S+\\): \\S+, \\d+ batches, \\d+ rows, records lost (\\d+), not written (\\d+)$",
             Pattern.MULTILINE);
     private static final Pattern FILE = Pattern.compile("^\\s+(\\S+\\.h5)\\s+rows=(\\d+)\\s+bytes=(\\d+)$", Pattern.MULTILINE);
 
     @Test
-    void hdf5FilesPlainAndLz4CompressedHoldTheCsvWritersRowsValuesAndMetadata(@TempDir Path work) throws Exception {
+    void hdf5FilesDeflateAndLz4CompressedHoldTheCsvWritersRowsValuesAndMetadata(@TempDir Path work) throws Exception {
         Path out = work.resolve("out");
         Path lz4Out = out.resolve("lz4");
         Path deploy = Files.createDirectory(work.resolve("deploy"));
@@ -71,16 +75,17 @@ class Hdf5InteropIT {
                 "--writers", "hdf5," + LZ4_WRITER + ",csv", "--deploy", deploy.toString());
         Map<String, Long> published = assertWrittenWithoutLoss(run, Set.of("hdf5", LZ4_WRITER, "csv"));
 
-        Map<String, Object> plain = check(onlyFile(out, ".h5"), out, work.resolve("plain.json"));
+        Map<String, Object> deflate = check(onlyFile(out, ".h5"), out, work.resolve("deflate.json"));
         Map<String, Object> lz4 = check(onlyFile(lz4Out, ".h5"), out, work.resolve("lz4.json"));
-        for (Map<String, Object> report : List.of(plain, lz4)) {
+        for (Map<String, Object> report : List.of(deflate, lz4)) {
             assertHoldsEveryPublishedRow(report, published);
             assertEqualsTheCsvFiles(report, published);
         }
-        assertStorage(plain, DEFAULT_CHUNK_ROWS, DEFAULT_FRAMES_PER_CHUNK);
-        assertStorage(lz4, LZ4_CHUNK_ROWS, LZ4_FRAMES_PER_CHUNK);
-        assertLz4WithShuffle(lz4);
-        assertSameValues(plain, lz4);
+        assertStorage(deflate, DEFAULT_CHUNK_ROWS, DEFAULT_FRAMES_PER_CHUNK, List.of(SHUFFLE, DEFLATE));
+        assertStorage(lz4, LZ4_CHUNK_ROWS, LZ4_FRAMES_PER_CHUNK, List.of(SHUFFLE, LZ4));
+        assertDeflateLevel(deflate, DEFAULT_DEFLATE_LEVEL);
+        assertH5pySeesLz4(lz4);
+        assertSameValues(deflate, lz4);
     }
 
     /** The acceptance command: every published row of every stream is in the .h5 file. */
@@ -110,13 +115,13 @@ class Hdf5InteropIT {
         assertEquals(0, run.exitCode(), output);
         assertTrue(output.contains("records lost 0\n"), output);
         Matcher w = WRITER.matcher(output);
-        Map<String, String> written = new TreeMap<>();
+        Set<String> written = new TreeSet<>();
         while (w.find()) {
-            written.put(w.group(1), w.group(3));
-            assertEquals("0", w.group(5), "records lost by writer " + w.group(1) + ": " + output);
-            assertEquals("0", w.group(6), "records not written by writer " + w.group(1) + ": " + output);
+            written.add(w.group(1));
+            assertEquals("0", w.group(2), "records lost by writer " + w.group(1) + ": " + output);
+            assertEquals("0", w.group(3), "records not written by writer " + w.group(1) + ": " + output);
         }
-        assertEquals(writers, written.keySet(), output);
+        assertEquals(writers, written, output);
 
         Matcher p = PUBLISHED.matcher(output);
         assertTrue(p.find(), output);
@@ -161,6 +166,7 @@ class Hdf5InteropIT {
     private static void assertHoldsEveryPublishedRow(Map<String, Object> report, Map<String, Long> published) {
         Map<String, Object> groups = object(report, "groups");
         assertEquals(Set.copyOf(STREAMS), groups.keySet(), "groups of " + report.get("file"));
+        assertEquals(0L, number(report, "h5dump", "exit_code"), "h5dump -H -p " + report.get("file"));
         Set<String> h5dumpDatasets = object(report, "h5dump", "datasets").keySet();
         for (String stream : STREAMS) {
             assertEquals(published.get(stream), number(report, "groups", stream, "rows"), stream + " rows");
@@ -194,37 +200,52 @@ class Hdf5InteropIT {
                 at(report, "groups", "power_meter_01", "attrs", "wavelength_nm"));
     }
 
-    /** Columns in chunks of {@code chunkRows} rows, frames in chunks of {@code framesPerChunk} whole frames. */
-    private static void assertStorage(Map<String, Object> report, int chunkRows, int framesPerChunk) {
-        for (String stream : STREAMS) {
-            object(report, "groups", stream, "datasets").forEach((name, dataset) -> {
-                List<Object> chunks = name.equals("frame") ? List.of(framesPerChunk, FRAME.get(0), FRAME.get(1))
-                        : List.of(chunkRows);
-                assertEquals(chunks, at(dataset, "chunks"), stream + "/" + name + " chunks");
-            });
-        }
+    /**
+     * Columns in chunks of {@code chunkRows} rows, frames in chunks of {@code framesPerChunk} whole
+     * frames, every dataset through the filter pipeline {@code filters} (HDF5 filter ids in order).
+     */
+    private static void assertStorage(Map<String, Object> report, int chunkRows, int framesPerChunk, List<Integer> filters) {
+        forEachDataset(report, (where, dataset) -> {
+            List<Object> chunks = where.endsWith("/frame") ? List.of(framesPerChunk, FRAME.get(0), FRAME.get(1))
+                    : List.of(chunkRows);
+            assertEquals(chunks, at(dataset, "chunks"), where + " chunks");
+            assertEquals(filters, ((List<?>) at(dataset, "filters")).stream().map(f -> at(f, "id")).toList(),
+                    where + " filters");
+        });
     }
 
-    /** Every dataset of the LZ4 writer's file goes through shuffle, then LZ4 (filter 32004). */
-    private static void assertLz4WithShuffle(Map<String, Object> report) {
+    /** h5py's own view of deflate: "gzip" at the configured level, after shuffle. */
+    private static void assertDeflateLevel(Map<String, Object> report, int level) {
+        forEachDataset(report, (where, dataset) -> {
+            assertEquals("gzip", at(dataset, "compression"), where);
+            assertEquals(level, at(dataset, "compression_opts"), where);
+            assertEquals(true, at(dataset, "shuffle"), where);
+        });
+    }
+
+    /** h5py lists filter 32004 among a dataset's filters only when libhdf5 loaded the plugin for it. */
+    private static void assertH5pySeesLz4(Map<String, Object> report) {
+        forEachDataset(report, (where, dataset) -> {
+            assertTrue(((List<?>) at(dataset, "h5py_filters")).contains(Integer.toString(LZ4)),
+                    where + ": h5py's _filters " + at(dataset, "h5py_filters"));
+            assertEquals(true, at(dataset, "shuffle"), where);
+        });
+    }
+
+    /** Calls {@code check} with "stream/dataset" and the report on each dataset of every stream. */
+    private static void forEachDataset(Map<String, Object> report, BiConsumer<String, Object> check) {
         for (String stream : STREAMS) {
-            object(report, "groups", stream, "datasets").forEach((name, dataset) -> {
-                List<Object> filters = ((List<?>) at(dataset, "filters")).stream().map(f -> at(f, "id")).toList();
-                assertEquals(List.of(SHUFFLE, LZ4), filters, stream + "/" + name + " filters");
-                assertTrue(((List<?>) at(dataset, "h5py_filters")).contains(Integer.toString(LZ4)),
-                        stream + "/" + name + ": h5py's _filters " + at(dataset, "h5py_filters"));
-            });
+            object(report, "groups", stream, "datasets").forEach((name, dataset) -> check.accept(stream + "/" + name, dataset));
         }
     }
 
     /** The two writers' files hold the same values: frames, which CSV leaves out, included. */
-    private static void assertSameValues(Map<String, Object> plain, Map<String, Object> lz4) {
-        for (String stream : STREAMS) {
-            object(plain, "groups", stream, "datasets").forEach((name, dataset) ->
-                    assertEquals(at(dataset, "values", "sha256"),
-                            at(lz4, "groups", stream, "datasets", name, "values", "sha256"),
-                            stream + "/" + name + ": values of the plain and the LZ4 file"));
-        }
+    private static void assertSameValues(Map<String, Object> deflate, Map<String, Object> lz4) {
+        forEachDataset(deflate, (where, dataset) -> {
+            String[] streamAndName = where.split("/");
+            assertEquals(at(dataset, "values", "sha256"), at(lz4, "groups", streamAndName[0], "datasets",
+                    streamAndName[1], "values", "sha256"), where + ": values of the deflate and the LZ4 file");
+        });
     }
 
     private static Path onlyFile(Path dir, String suffix) throws IOException {
