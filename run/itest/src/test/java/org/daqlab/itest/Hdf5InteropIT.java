@@ -72,7 +72,7 @@ class Hdf5InteropIT {
         // Naming the LZ4 instance in --writers makes the timed run wait until FileInstall has created
         // it, so that it writes the whole run like the others.
         Launcher.Result run = Launcher.run(work, "--duration", "10", "--output", out.toString(),
-                "--writers", "hdf5," + LZ4_WRITER + ",csv", "--deploy", deploy.toString());
+                "--writers", "hdf5," + LZ4_WRITER + ",csv", "--deploy", deploy.toString(), "--ring", ring(work));
         Map<String, Long> published = assertWrittenWithoutLoss(run, Set.of("hdf5", LZ4_WRITER, "csv"));
 
         Map<String, Object> deflate = check(onlyFile(out, ".h5"), out, work.resolve("deflate.json"));
@@ -92,7 +92,8 @@ class Hdf5InteropIT {
     @Test
     void theTimedAcquisitionWithTheHdf5WriterAloneLosesNothing(@TempDir Path work) throws Exception {
         Path out = work.resolve("out");
-        Launcher.Result run = Launcher.run(work, "--duration", "10", "--output", out.toString(), "--writers", "hdf5");
+        Launcher.Result run = Launcher.run(work, "--duration", "10", "--output", out.toString(), "--writers", "hdf5",
+                "--ring", ring(work));
         Map<String, Long> published = assertWrittenWithoutLoss(run, Set.of("hdf5"));
         assertHoldsEveryPublishedRow(check(onlyFile(out, ".h5"), null, work.resolve("report.json")), published);
     }
@@ -246,6 +247,14 @@ class Hdf5InteropIT {
             assertEquals(at(dataset, "values", "sha256"), at(lz4, "groups", streamAndName[0], "datasets",
                     streamAndName[1], "values", "sha256"), where + ": values of the deflate and the LZ4 file");
         });
+    }
+
+    /**
+     * A ring file of the test's own: the default one in /dev/shm is shared by every platform on the
+     * machine, so a test run beside another would lose records to it.
+     */
+    private static String ring(Path work) {
+        return work.resolve("ring.dat").toString();
     }
 
     private static Path onlyFile(Path dir, String suffix) throws IOException {
