@@ -39,17 +39,17 @@ final class StreamGroup {
      * @throws Hdf5FormatException naming {@code file}, the group or dataset, and what is wrong
      */
     static StreamGroup read(Path file, Group group) throws Hdf5FormatException {
-        String at = file + ": " + group.getPath();
+        String groupPath = "/" + group.getName(); // jhdf's getPath() of a group ends with a '/'
         Map<String, Dataset> datasets = new LinkedHashMap<>();
         for (Node child : group) {
             if (child instanceof Dataset dataset) {
                 datasets.put(child.getName(), dataset);
             }
         }
-        Schema schema = publishedSchema(file, group, datasets);
+        Schema schema = publishedSchema(file, groupPath, datasets);
         String streamName = AttributeValues.text(group, STREAM);
         if (streamName == null) {
-            throw new Hdf5FormatException(at + ": the group has no string attribute '" + STREAM
+            throw new Hdf5FormatException(file + ": " + groupPath + ": the group has no string attribute '" + STREAM
                     + "': not a daqlab stream group (FORMAT.md)");
         }
         List<Hdf5Column> columns = new ArrayList<>();
@@ -61,7 +61,7 @@ final class StreamGroup {
             String notStored = ColumnMapping.notStoredReason(field);
             if (notStored != null || dataset == null) {
                 dropped.add(new Hdf5DroppedColumn(field, notStored != null ? notStored
-                        : "the file has no dataset " + group.getPath() + "/" + field.getName()
+                        : "the file has no dataset " + groupPath + "/" + field.getName()
                                 + " although the writer stores " + field.getType() + " columns"));
                 continue;
             }
@@ -88,10 +88,10 @@ final class StreamGroup {
     }
 
     /** The schema every dataset of the group carries, parsed; they must all carry the same one. */
-    private static Schema publishedSchema(Path file, Group group, Map<String, Dataset> datasets)
+    private static Schema publishedSchema(Path file, String groupPath, Map<String, Dataset> datasets)
             throws Hdf5FormatException {
         if (datasets.isEmpty()) {
-            throw new Hdf5FormatException(file + ": " + group.getPath() + ": the group has no datasets, so no '"
+            throw new Hdf5FormatException(file + ": " + groupPath + ": the group has no datasets, so no '"
                     + SCHEMA + "' attribute: not a daqlab stream group (FORMAT.md)");
         }
         String text = null;
