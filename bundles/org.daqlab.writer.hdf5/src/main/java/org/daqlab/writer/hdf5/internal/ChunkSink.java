@@ -1,0 +1,115 @@
+package org.daqlab.writer.hdf5.internal;
+
+import org.daqlab.writer.hdf5.internal.SegmentModel.ChunkRef;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.zip.CRC32C;
+
+/**
+ * Where full chunks go during the run: each is encoded on the worker pool, appended to the data file
+ * and recorded in the journal with its checksum. At most {@code inFlight} chunks wait or are being
+ * encoded, so memory stays bounded and a writer that cannot keep up slows its runner (the ring
+ * buffer absorbs it) instead of growing the heap.
+ */
+final class ChunkSink {
+
+    private final FileChannel data;
+    private final Journal.Writer journal;
+    private final ExecutorService pool;
+    private final ChunkCodec codec;
+    private final Semaphore permits;
+    private final Queue<Future<?>> pending = new ArrayDeque<>();
+    private long end;
+
+    ChunkSink(FileChannel data, long dataStart, Journal.Writer journal, ExecutorService pool, ChunkCodec codec, int inFlight) {
+        this.data = data;
+        this.end = dataStart;
+        this.journal = journal;
+        this.pool = pool;
+        this.codec = codec;
+        this.permits = new Semaphore(inFlight);
+    }
+
+    /**
+     * Hands over a full (or final, zero-padded) chunk; {@code chunk} belongs to the sink afterwards.
+     *
+     * @throws IOException if an earlier chunk failed, or the wait for a free slot was interrupted
+     */
+    void submit(int group, int column, long index, byte[] chunk, int rows, int elementSize) throws IOException {
+        try {
+            permits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the HDF5 compression workers");
+        }
+        try {
+            pending.add(pool.submit(() -> {
+                try {
+                    store(group, column, index, codec.encode(chunk, elementSize), rows);
+                } finally {
+                    permits.release();
+                }
+                return null;
+            }));
+        } catch (RuntimeException rejected) {
+            permits.release();
+            throw new IOException("the HDF5 writer's compression workers are shut down (the writer is stopping)", rejected);
+        }
+        reapDone();
+    }
+
+    private void store(int group, int column, long index, byte[] stored, int rows) throws IOException {
+        long at;
+        synchronized (this) {
+            at = end;
+            end += stored.length;
+        }
+        ByteBuffer bytes = ByteBuffer.wrap(stored);
+        for (long position = at; bytes.hasRemaining(); ) {
+            position += data.write(bytes, position);
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(stored);
+        journal.append(Journal.Kind.CHUNK, SegmentModel.chunkRecord(group, column, index,
+                new ChunkRef(at, stored.length, rows, (int) crc.getValue())));
+    }
+
+    /**
+     * Waits until every chunk handed over is in the data file and recorded.
+     *
+     * @throws IOException the first failure of a chunk, naming the file
+     */
+    void awaitAll() throws IOException {
+        while (!pending.isEmpty()) {
+            await(pending.poll());
+        }
+    }
+
+    /** Drops finished chunks from the head of the queue, surfacing a failure early. */
+    private void reapDone() throws IOException {
+        while (!pending.isEmpty() && pending.peek().isDone()) {
+            await(pending.poll());
+        }
+    }
+
+    private static void await(Future<?> chunk) throws IOException {
+        try {
+            chunk.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the HDF5 compression workers");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof IOException io ? io : new IOException("encoding a chunk failed: " + cause, cause);
+        }
+    }
+}

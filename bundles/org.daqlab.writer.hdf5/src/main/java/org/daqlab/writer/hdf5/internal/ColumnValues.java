@@ -1,0 +1,92 @@
+package org.daqlab.writer.hdf5.internal;
+
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.ExtensionTypeVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.ValueVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.complex.FixedSizeListVector;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * Copies rows of an Arrow column into the stored byte layout of its dataset: fixed-width values
+ * (and tensors, whose pixels are one contiguous buffer) are copied byte for byte, since Arrow and
+ * the datasets are both little endian; bools become one byte each; nulls become 0 or NaN.
+ */
+final class ColumnValues {
+
+    private ColumnValues() {
+    }
+
+    /**
+     * Copies {@code rows} rows from row {@code from} of {@code vector} to {@code dst} at {@code dstOffset}.
+     *
+     * @throws IllegalArgumentException if the vector does not hold what the layout expects
+     */
+    static void copy(FieldVector vector, ColumnLayout layout, int from, int rows, byte[] dst, int dstOffset) {
+        if (layout.type() == ElementType.BOOL) {
+            BitVector bits = cast(vector, BitVector.class, layout);
+            for (int i = 0; i < rows; i++) {
+                dst[dstOffset + i] = (byte) (bits.isNull(from + i) ? 0 : bits.get(from + i));
+            }
+            return;
+        }
+        ValueVector values = tensorValues(vector);
+        BaseFixedWidthVector fixed = cast(values, BaseFixedWidthVector.class, layout);
+        int perRow = layout.valuesPerRow();
+        int size = layout.type().size();
+        if (fixed.getTypeWidth() != size) {
+            throw new IllegalArgumentException("column '" + layout.dataset() + "' has " + fixed.getTypeWidth()
+                    + "-byte values where " + layout.type() + " was described");
+        }
+        long bytes = (long) rows * perRow * size;
+        ArrowBuf data = fixed.getDataBuffer();
+        data.getBytes((long) from * perRow * size, dst, dstOffset, Math.toIntExact(bytes));
+        if (vector.getNullCount() > 0) {
+            blankNulls(vector, layout, from, rows, dst, dstOffset);
+        }
+    }
+
+    /** The UTF-8 bytes of row {@code row} of a utf8 column (empty for null). */
+    static byte[] utf8(FieldVector vector, int row, ColumnLayout layout) {
+        VarCharVector strings = cast(vector, VarCharVector.class, layout);
+        return strings.isNull(row) ? new byte[0] : strings.get(row);
+    }
+
+    /** Null rows hold arbitrary bytes in Arrow: store 0, or NaN for floats, as FORMAT.md promises. */
+    private static void blankNulls(FieldVector vector, ColumnLayout layout, int from, int rows, byte[] dst, int dstOffset) {
+        int rowBytes = layout.rowBytes();
+        ByteBuffer nan = ByteBuffer.wrap(dst).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < rows; i++) {
+            if (!vector.isNull(from + i)) {
+                continue;
+            }
+            int at = dstOffset + i * rowBytes;
+            switch (layout.type()) {
+                case FLOAT64 -> { for (int v = 0; v < rowBytes; v += 8) nan.putDouble(at + v, Double.NaN); }
+                case FLOAT32 -> { for (int v = 0; v < rowBytes; v += 4) nan.putFloat(at + v, Float.NaN); }
+                case FLOAT16 -> { for (int v = 0; v < rowBytes; v += 2) nan.putShort(at + v, (short) 0x7E00); }
+                default -> Arrays.fill(dst, at, at + rowBytes, (byte) 0);
+            }
+        }
+    }
+
+    /** A tensor column's pixel vector, or the vector itself. */
+    private static ValueVector tensorValues(FieldVector vector) {
+        ValueVector v = vector instanceof ExtensionTypeVector<?> extension ? extension.getUnderlyingVector() : vector;
+        return v instanceof FixedSizeListVector list ? list.getDataVector() : v;
+    }
+
+    private static <T> T cast(ValueVector vector, Class<T> type, ColumnLayout layout) {
+        if (!type.isInstance(vector)) {
+            throw new IllegalArgumentException("column '" + layout.dataset() + "' is a " + vector.getClass().getSimpleName()
+                    + " where " + layout.type() + " was described");
+        }
+        return type.cast(vector);
+    }
+}

@@ -1,0 +1,213 @@
+package org.daqlab.writer.hdf5.internal;
+
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.daqlab.api.run.MetadataUpdate;
+import org.daqlab.api.run.RunStop;
+import org.daqlab.api.run.StreamDescriptor;
+import org.daqlab.api.storage.OutputFile;
+import org.daqlab.api.storage.RunContext;
+import org.daqlab.api.storage.RunWriter;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Writes one segment of a run to one {@code .h5} file. During the run, chunks are encoded on the
+ * worker pool and appended to the file behind a region reserved for metadata, and the journal
+ * records what is where; at close the journal is replayed and {@link Hdf5FileBuilder} writes the
+ * HDF5 structure into the reserved region. Used by the core's runner thread only.
+ */
+final class Hdf5RunWriter implements RunWriter {
+
+    private final RunContext context;
+    private final Hdf5Settings settings;
+    private final OutputFile file;
+    private final FileChannel data;
+    private final Journal.Writer journal;
+    private final ChunkSink sink;
+    /** Current group of each stream (a schema change opens a new one). */
+    private final Map<String, StreamGroup> groups = new HashMap<>();
+    private final List<StreamGroup> allGroups = new ArrayList<>();
+
+    private record StreamGroup(int id, String name, StreamDescriptor descriptor, List<ColumnWriter> columns) {
+    }
+
+    Hdf5RunWriter(RunContext context, Hdf5Settings settings, ExecutorService pool, String application) throws IOException {
+        this.context = context;
+        this.settings = settings;
+        this.file = context.createFile(null, "h5");
+        Path path = file.path();
+        this.data = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        try {
+            // marks the segment as live, so that recovery in this or another process leaves it alone
+            if (data.tryLock() == null) {
+                throw new IOException(path + " is locked by another process");
+            }
+            this.journal = new Journal.Writer(Journal.of(path));
+        } catch (IOException | RuntimeException e) {
+            data.close();
+            throw e;
+        }
+        SegmentModel.Header header = new SegmentModel.Header(context.run().uid(), context.run().name(),
+                context.run().timestampNs(), context.segment(), nowNs(), application, settings.codec(),
+                settings.reservedBytes());
+        journal.appendJson(Journal.Kind.HEADER, header.toJson(context.runMetadata()));
+        this.sink = new ChunkSink(data, settings.reservedBytes(), journal, pool, settings.codec(), settings.chunksInFlight());
+    }
+
+    /** The directory the segment's file is in. */
+    Path directory() {
+        return file.path().toAbsolutePath().getParent();
+    }
+
+    @Override
+    public void describe(StreamDescriptor descriptor) throws IOException {
+        StreamGroup current = groups.get(descriptor.stream());
+        if (current != null && sameColumns(current.descriptor.schema(), descriptor.schema())) {
+            return;
+        }
+        openGroup(descriptor, current);
+    }
+
+    private StreamGroup openGroup(StreamDescriptor descriptor, StreamGroup replaced) throws IOException {
+        String name = descriptor.stream();
+        if (replaced != null) {
+            int n = 2;
+            while (groupNamed(name + ".schema" + n)) {
+                n++;
+            }
+            name = name + ".schema" + n;
+            context.notice("stream '" + descriptor.stream() + "' changed its schema from " + columns(replaced.descriptor.schema())
+                    + " to " + columns(descriptor.schema()) + ": its batches from now on go to group /" + name
+                    + " of " + file.finalPath().getFileName());
+        }
+        int id = allGroups.size();
+        SegmentModel.Group model = new SegmentModel.Group(id, name, descriptor.stream(), descriptor.instrumentId(),
+                nowNs(), SchemaJson.of(descriptor.schema()), descriptor.metadata());
+        List<ColumnWriter> writers = new ArrayList<>();
+        List<Field> fields = descriptor.schema().getFields();
+        for (int i = 0; i < fields.size(); i++) {
+            ColumnLayout layout = ColumnLayout.of(fields.get(i), i, settings.chunkRows(), settings.framesPerChunk());
+            if (layout == null) {
+                context.notice(ColumnLayout.unsupported(descriptor.stream(), fields.get(i)));
+                continue;
+            }
+            writers.add(ColumnWriter.of(id, writers.size(), layout));
+            model.columns.add(new SegmentModel.Column(layout));
+        }
+        journal.appendJson(Journal.Kind.STREAM, model.toJson());
+        StreamGroup group = new StreamGroup(id, name, descriptor, writers);
+        groups.put(descriptor.stream(), group);
+        allGroups.add(group);
+        return group;
+    }
+
+    @Override
+    public void write(String stream, VectorSchemaRoot batch) throws IOException {
+        StreamGroup group = groups.get(stream);
+        if (group == null) {
+            throw new IOException("stream '" + stream + "' has no group in " + file.path()
+                    + ": a batch arrived before the stream was described, so its columns are unknown");
+        }
+        if (!sameColumns(group.descriptor.schema(), batch.getSchema())) {
+            StreamDescriptor d = group.descriptor;
+            group = openGroup(new StreamDescriptor(d.stream(), d.instrumentId(), batch.getSchema(), d.metadata()), group);
+        }
+        int rows = batch.getRowCount();
+        for (ColumnWriter column : group.columns) {
+            column.append(batch.getVector(column.layout.fieldIndex()), rows, sink, journal);
+        }
+    }
+
+    @Override
+    public void metadata(MetadataUpdate update) throws IOException {
+        journal.append(Journal.Kind.METADATA,
+                SegmentModel.metadataRecord(update.instrumentId(), update.key(), update.value()));
+    }
+
+    @Override
+    public void flush() throws IOException {
+        sink.awaitAll();
+        for (StreamGroup group : allGroups) {
+            for (ColumnWriter column : group.columns) {
+                column.saveTail(journal);
+            }
+        }
+        data.force(false);
+        journal.append(Journal.Kind.FLUSH, SegmentModel.flushRecord(nowNs()));
+        journal.flush(true);
+    }
+
+    @Override
+    public void close(RunStop stop) throws IOException {
+        Path journalPath = journal.path();
+        try {
+            for (StreamGroup group : allGroups) {
+                for (ColumnWriter column : group.columns) {
+                    column.finish(sink);
+                }
+            }
+            sink.awaitAll();
+            journal.flush(true);
+        } finally {
+            journal.close();
+        }
+        try {
+            SegmentModel model = SegmentModel.replay(journalPath);
+            if (!model.replay.complete()) {
+                throw new IOException("the journal " + journalPath + " of " + file.path() + " is damaged: "
+                        + model.replay.stoppedBecause());
+            }
+            Hdf5FileBuilder.Result result = new Hdf5FileBuilder(model, file.path(), journalPath).build();
+            file.addRows(result.rows());
+        } catch (IOException | RuntimeException e) {
+            data.close();
+            throw new IOException("building " + file.finalPath().getFileName() + " failed: " + e.getMessage()
+                    + "; its data and journal stay as " + file.path() + " and " + journalPath
+                    + " and are recovered at the next start", e);
+        }
+        data.close();
+        Files.delete(journalPath);
+    }
+
+    private boolean groupNamed(String name) {
+        return allGroups.stream().anyMatch(g -> g.name.equals(name));
+    }
+
+    /** Same column names and types (metadata such as units may change without a new group). */
+    private static boolean sameColumns(Schema a, Schema b) {
+        List<Field> fa = a.getFields();
+        List<Field> fb = b.getFields();
+        if (fa.size() != fb.size()) {
+            return false;
+        }
+        for (int i = 0; i < fa.size(); i++) {
+            if (!fa.get(i).getName().equals(fb.get(i).getName())
+                    || !Objects.equals(fa.get(i).getType(), fb.get(i).getType())
+                    || !Objects.equals(fa.get(i).getChildren(), fb.get(i).getChildren())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String columns(Schema schema) {
+        return schema.getFields().stream().map(f -> f.getName() + ":" + f.getType()).toList().toString();
+    }
+
+    private static long nowNs() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+}

@@ -1,0 +1,145 @@
+package org.daqlab.writer.hdf5.internal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Completes the files of segments that never closed (the JVM was killed, the machine lost power):
+ * each {@code <name>.h5.part} with a {@code .journal} beside it and no live writer holding its lock
+ * is built from its journal exactly as a normal close would, and renamed to {@code <name>.h5}.
+ * Everything flushed before the crash is in it; the log and the writer's status say what was recovered.
+ * Nothing is deleted unless the file was built: a journal that cannot be used stays with its data
+ * and is reported.
+ */
+final class JournalRecovery {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JournalRecovery.class);
+    private static final String DATA_SUFFIX = ".h5.part";
+
+    private JournalRecovery() {
+    }
+
+    /** The data files left in {@code directory} with a journal. */
+    static List<Path> leftovers(Path directory) throws IOException {
+        List<Path> found = new ArrayList<>();
+        try (DirectoryStream<Path> journals = Files.newDirectoryStream(directory, "*" + DATA_SUFFIX + Journal.SUFFIX)) {
+            for (Path journal : journals) {
+                String name = journal.getFileName().toString();
+                found.add(journal.resolveSibling(name.substring(0, name.length() - Journal.SUFFIX.length())));
+            }
+        }
+        found.sort(null);
+        return found;
+    }
+
+    /**
+     * Recovers every leftover of {@code directory} in the background, reporting each outcome to
+     * {@code report} (the writer's status) and the log.
+     */
+    static void recoverAll(Path directory, java.util.concurrent.Executor background, Consumer<String> report) {
+        List<Path> found;
+        try {
+            found = leftovers(directory);
+        } catch (IOException e) {
+            report.accept("cannot look for unfinished HDF5 files in " + directory + ": " + e.getMessage());
+            return;
+        }
+        for (Path data : found) {
+            background.execute(() -> {
+                try {
+                    String outcome = recover(data);
+                    if (outcome != null) {
+                        LOG.warn(outcome);
+                        report.accept(outcome);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    String message = "could not recover " + data + " from its journal: " + e.getMessage()
+                            + "; the data file and journal are kept untouched";
+                    LOG.error(message, e);
+                    report.accept(message);
+                }
+            });
+        }
+    }
+
+    /**
+     * Builds and renames one leftover.
+     *
+     * @return what was recovered, or {@code null} if a live writer owns the file
+     * @throws IOException if it cannot be recovered (nothing is deleted then)
+     */
+    static String recover(Path data) throws IOException {
+        Path journal = Journal.of(data);
+        if (!Files.exists(data)) {
+            throw new IOException("the journal " + journal + " has no data file " + data.getFileName());
+        }
+        try (FileChannel channel = FileChannel.open(data, StandardOpenOption.WRITE);
+             FileLock lock = tryLock(channel)) {
+            if (lock == null) {
+                return null;
+            }
+            SegmentModel model = SegmentModel.replay(journal);
+            Hdf5FileBuilder builder = new Hdf5FileBuilder(model, data, journal);
+            long dropped = builder.verifyChunks();
+            Hdf5FileBuilder.Result result = builder.build();
+            Path target = finalName(data);
+            Files.move(data, target, StandardCopyOption.ATOMIC_MOVE);
+            Files.delete(journal);
+            return describe(target, model, result, dropped);
+        }
+    }
+
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException ownedByThisJvm) {
+            return null;
+        }
+    }
+
+    /** {@code x.h5.part} becomes {@code x.h5}, or {@code x.recovered.h5} if that exists. */
+    private static Path finalName(Path data) {
+        String name = data.getFileName().toString();
+        String base = name.substring(0, name.length() - ".part".length());
+        Path target = data.resolveSibling(base);
+        for (int n = 1; Files.exists(target); n++) {
+            target = data.resolveSibling(base.substring(0, base.length() - 3) + ".recovered" + (n > 1 ? n : "") + ".h5");
+        }
+        return target;
+    }
+
+    private static String describe(Path target, SegmentModel model, Hdf5FileBuilder.Result result, long dropped) {
+        StringBuilder text = new StringBuilder("recovered ").append(target.getFileName())
+                .append(" from the journal of a segment that did not close (run '").append(model.header.runName())
+                .append("', segment ").append(model.header.segment()).append("): ");
+        List<String> streams = new ArrayList<>();
+        for (Map.Entry<String, Long> e : result.rowsByGroup().entrySet()) {
+            streams.add(e.getKey() + " " + e.getValue() + " rows");
+        }
+        text.append(String.join(", ", streams));
+        text.append(model.flushes == 0 ? "; no flush had completed"
+                : "; last flush at " + Instant.ofEpochSecond(0, model.lastFlushNs));
+        if (!model.replay.complete()) {
+            text.append("; the journal ends early (").append(model.replay.stoppedBecause()).append(')');
+        }
+        if (dropped > 0) {
+            text.append("; ").append(dropped).append(" chunk(s) written after the last flush were incomplete and left out");
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,171 @@
+package org.daqlab.writer.hdf5.internal;
+
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.daqlab.api.run.MetadataUpdate;
+import org.daqlab.api.run.RunStart;
+import org.daqlab.api.run.RunStop;
+import org.daqlab.api.storage.RunWriter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Writes real Arrow batches of every supported type through the HDF5 writer and reads the file back
+ * with h5py (libhdf5): layout, attributes, dtypes, chunking, filters and every value.
+ */
+class Hdf5RunWriterTest {
+
+    static final long T0 = 1_769_351_565_123_456_789L;
+    static final RunStart RUN = new RunStart("6f1c2a4e-0d7b-4c39-9a53-2f7e8b1d0c55", T0, "wavelength_scan",
+            Map.of("operator", "ada", "sample", "Si-7", "segment", "reserved-name"));
+    static final RunStop STOP = new RunStop(RUN.uid(), T0 + 60_000_000_000L, RunStop.ExitStatus.SUCCESS, "test", Map.of());
+
+    @TempDir
+    Path dir;
+    private BufferAllocator allocator;
+
+    @BeforeEach
+    void allocate() {
+        allocator = new RootAllocator();
+    }
+
+    @AfterEach
+    void release() {
+        allocator.close();
+    }
+
+    @Test
+    void everyTypeRoundTripsThroughH5pyWithDeflateAndShuffle() throws Exception {
+        Hdf5StorageWriter writer = TestConfigs.hdf5StorageWriter(Map.of("chunk__rows", 1000, "frames__per__chunk", 2));
+        TestRunContext context = new TestRunContext(dir, RUN, 1, allocator);
+        try {
+            RunWriter run = writer.open(context);
+            run.describe(TestBatches.POWER);
+            run.describe(TestBatches.ADC);
+            run.describe(TestBatches.CAMERA);
+            write(run, "power_meter_01", TestBatches.power(allocator, 0, 1500));
+            write(run, "adc0", TestBatches.adc(allocator, 0, 2500));
+            write(run, "camera0", TestBatches.camera(allocator, 0, 3));
+            run.flush();
+            run.metadata(new MetadataUpdate(null, "temperature_k", 4.2, T0));
+            run.metadata(new MetadataUpdate("pm-01", "wavelength_nm", 1550L, T0));
+            run.metadata(new MetadataUpdate("cam0", "cooled", true, T0));
+            write(run, "power_meter_01", TestBatches.power(allocator, 1500, 700));
+            write(run, "adc0", TestBatches.adc(allocator, 2500, 4000));
+            write(run, "camera0", TestBatches.camera(allocator, 3, 4));
+            run.close(STOP);
+        } finally {
+            writer.deactivate();
+        }
+        Path file = context.file(null, "h5").path();
+        assertFalse(Files.exists(Journal.of(file)), "the journal is deleted once the file is built");
+        assertEquals(2200 + 6500 + 7, context.file(null, "h5").rows());
+        assertTrue(context.notices.stream().anyMatch(n -> n.contains("'spectrum'")), context.notices.toString());
+
+        Map<String, Object> h5 = H5py.dump(file, dir);
+        Map<String, Object> root = map(h5, "attrs");
+        assertEquals("daqlab test", root.get("application"));
+        assertEquals("wavelength_scan", root.get("run_name"));
+        assertEquals(RUN.uid(), root.get("run_uid"));
+        assertEquals(1L, number(root.get("segment")));
+        assertEquals("reserved-name", root.get("metadata.segment"));
+        assertEquals("ada", root.get("operator"));
+        assertEquals(4.2, root.get("temperature_k"));
+        assertEquals("<u8", map(h5, "root_attr_dtypes").get("created_timestamp_ns"));
+        assertTrue(root.get("created_at").toString().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d.*Z"), root.toString());
+
+        Map<String, Object> groups = map(h5, "groups");
+        assertEquals(List.of("adc0", "camera0", "power_meter_01"), groups.keySet().stream().sorted().toList());
+        Map<String, Object> power = map(groups, "power_meter_01");
+        assertEquals("pm-01", map(power, "attrs").get("instrument_id"));
+        assertEquals(1550L, number(map(power, "attrs").get("wavelength_nm")));
+        assertEquals(1L, number(map(map(groups, "camera0"), "attrs").get("cooled")));
+        Map<String, Object> datasets = map(power, "datasets");
+        assertFalse(datasets.containsKey("spectrum"), "the list column is left out");
+        assertColumn(datasets, "timestamp_ns", "<i8", 2200, row -> TestBatches.timestamp(row));
+        assertColumn(datasets, "power", "<f8", 2200, row -> Double.isNaN(TestBatches.power(row)) ? null : TestBatches.power(row));
+        assertColumn(datasets, "note", "|S", 2200, TestBatches::note);
+        assertColumn(datasets, "ok", "|u1", 2200, row -> row % 2 == 0 ? 1L : 0L);
+        assertColumn(datasets, "count", "<u8", 2200, row -> Long.MAX_VALUE - row);
+        assertColumn(datasets, "half", "<f2", 2200, row -> (double) org.apache.arrow.memory.util.Float16.toFloat(org.apache.arrow.memory.util.Float16.toFloat16(row * 0.5f)));
+        assertColumn(datasets, "small", "|i1", 2200, row -> row % 256 - 128);
+        assertColumn(datasets, "at", "<i8", 2200, row -> TestBatches.timestamp(row) + 1);
+        Map<String, Object> powerValues = map(datasets, "power");
+        assertEquals("W", map(powerValues, "attrs").get("units"));
+        assertEquals(List.of(1000L), longs(powerValues.get("chunks")));
+        assertEquals(List.of(2L, 1L), longs(powerValues.get("filters")), "shuffle then deflate");
+        assertEquals(TestBatches.POWER.schema(), org.apache.arrow.vector.types.pojo.Schema.fromJSON(map(powerValues, "attrs").get("schema").toString()));
+
+        Map<String, Object> adc = map(map(groups, "adc0"), "datasets");
+        for (int c = 0; c < 3; c++) {
+            int channel = c;
+            assertColumn(adc, "ch" + c, "<f8", 6500, row -> TestBatches.adc(channel, row));
+        }
+        assertEquals(-5.0, map(map(adc, "ch2"), "attrs").get("range_min"));
+
+        Map<String, Object> frames = map(map(map(groups, "camera0"), "datasets"), "frame");
+        assertEquals("<u2", frames.get("dtype"));
+        assertEquals(List.of(7L, (long) TestBatches.HEIGHT, (long) TestBatches.WIDTH), longs(frames.get("shape")));
+        assertEquals(List.of(2L, (long) TestBatches.HEIGHT, (long) TestBatches.WIDTH), longs(frames.get("chunks")));
+        for (int f = 0; f < 7; f++) {
+            assertEquals(TestBatches.frameSum(f), number(((List<?>) frames.get("frame_sums")).get(f)), "frame " + f);
+            assertEquals(TestBatches.pixel(f, 0, 0), number(((List<?>) frames.get("frame_first")).get(f)));
+        }
+    }
+
+    private void write(RunWriter run, String stream, VectorSchemaRoot batch) throws Exception {
+        try (batch) {
+            run.write(stream, batch);
+        }
+    }
+
+    static void assertColumn(Map<String, Object> datasets, String name, String dtype, int rows,
+            java.util.function.LongFunction<Object> expected) {
+        Map<String, Object> ds = map(datasets, name);
+        assertTrue(ds.get("dtype").toString().startsWith(dtype), name + " dtype " + ds.get("dtype"));
+        List<?> values = (List<?>) ds.get("values");
+        assertEquals(rows, values.size(), name + " rows");
+        for (int row = 0; row < rows; row++) {
+            Object want = expected.apply(row);
+            Object got = values.get(row);
+            if (want instanceof Number n && got instanceof Number g) {
+                if (want instanceof Double || want instanceof Float) {
+                    assertEquals(n.doubleValue(), g.doubleValue(), 0.0, name + " row " + row);
+                } else {
+                    assertEquals(n.longValue(), g.longValue(), name + " row " + row);
+                }
+            } else {
+                assertEquals(want, got, name + " row " + row);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        if (!(v instanceof Map)) {
+            throw new AssertionError("no '" + key + "' in " + m.keySet());
+        }
+        return (Map<String, Object>) v;
+    }
+
+    static long number(Object o) {
+        return ((Number) o).longValue();
+    }
+
+    static List<Long> longs(Object list) {
+        return ((List<?>) list).stream().map(o -> ((Number) o).longValue()).toList();
+    }
+}
