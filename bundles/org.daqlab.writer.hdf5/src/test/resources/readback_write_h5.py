@@ -7,10 +7,11 @@ reader is checked against what any HDF5 writer following FORMAT.md produces.
 
 The description: {"file": path, "attributes": [attribute], "groups": [{"name", "attributes",
 "datasets": [{"name", "dtype", "data", "chunks", "attributes"}]}]}, where an attribute is
-{"name", "dtype", "value"} and dtype is a numpy type name, "str", "bool" or "utf8". Datasets follow
-FORMAT.md: chunked, shuffle then deflate, bool as uint8 0/1, utf8 as fixed-length null-padded UTF-8
-as wide as the longest value in bytes (at least 1), tensors as [rows, d1, ..., dk]. Float values may
-be the strings "NaN", "Infinity" and "-Infinity" (how JSON writers spell them).
+{"name", "dtype", "value"} and dtype is a numpy type name, "str", "bool" or "utf8". As FORMAT.md
+says: strings ("str" attributes, "utf8" datasets) are fixed-length null-terminated UTF-8 of the
+longest value's size in bytes + 1 (at least 2); datasets are chunked, shuffle then deflate, bool as
+uint8 0/1, tensors as [rows, d1, ..., dk]. Float values may be the strings "NaN", "Infinity" and
+"-Infinity" (how JSON writers spell them).
 """
 import json
 import sys
@@ -19,26 +20,32 @@ import h5py
 import numpy as np
 
 
-def attribute_value(spec):
-    if spec["dtype"] == "str":
-        return spec["value"]
-    return np.array(spec["value"], dtype=spec["dtype"])
+def fixed_length_utf8(values):
+    """The values as numpy bytes and the HDF5 string type FORMAT.md stores them in."""
+    encoded = [value.encode("utf-8") for value in values]
+    size = max([len(value) for value in encoded] + [1]) + 1
+    string_type = h5py.h5t.C_S1.copy()
+    string_type.set_size(size)
+    string_type.set_strpad(h5py.h5t.STR_NULLTERM)
+    string_type.set_cset(h5py.h5t.CSET_UTF8)
+    return np.array(encoded, dtype="S%d" % size), h5py.Datatype(string_type)
 
 
 def put_attributes(node, specs):
     for spec in specs:
-        node.attrs[spec["name"]] = attribute_value(spec)
+        if spec["dtype"] == "str":
+            data, string_type = fixed_length_utf8([spec["value"]])
+            node.attrs.create(spec["name"], data=data[0], dtype=string_type)
+        else:
+            node.attrs[spec["name"]] = np.array(spec["value"], dtype=spec["dtype"])
 
 
 def write_dataset(group, spec):
     options = dict(chunks=tuple(spec["chunks"]), shuffle=True, compression="gzip", compression_opts=4)
     dtype = spec["dtype"]
     if dtype == "utf8":
-        encoded = [value.encode("utf-8") for value in spec["data"]]
-        width = max([len(value) for value in encoded] + [1])
-        data = np.array(encoded, dtype="S%d" % width)
-        dataset = group.create_dataset(spec["name"], shape=data.shape,
-                                       dtype=h5py.string_dtype("utf-8", width), **options)
+        data, string_type = fixed_length_utf8(spec["data"])
+        dataset = group.create_dataset(spec["name"], shape=data.shape, dtype=string_type, **options)
         # written in the file's own string type: h5py has no ASCII to UTF-8 conversion path
         dataset.id.write(h5py.h5s.ALL, h5py.h5s.ALL, data, mtype=dataset.id.get_type())
     else:

@@ -1,7 +1,9 @@
 package org.daqlab.writer.hdf5;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 import java.io.IOException;
@@ -85,6 +87,23 @@ final class H5pyFile {
         return attribute;
     }
 
+    /**
+     * A schema as FORMAT.md stores it: Arrow's JSON, with an extension column as its storage type
+     * (Arrow's JSON cannot name extension types); the field metadata already carries
+     * {@code ARROW:extension:name} and {@code ARROW:extension:metadata}.
+     */
+    private static String formatJson(Schema schema) {
+        return new Schema(schema.getFields().stream().map(H5pyFile::storageField).toList(), schema.getCustomMetadata())
+                .toJson();
+    }
+
+    private static Field storageField(Field field) {
+        ArrowType type = field.getType() instanceof ArrowType.ExtensionType extension
+                ? extension.storageType() : field.getType();
+        return new Field(field.getName(), new FieldType(field.isNullable(), type, field.getDictionary(), field.getMetadata()),
+                field.getChildren().stream().map(H5pyFile::storageField).toList());
+    }
+
     /** Field metadata as FORMAT.md stores it: float64 when the text is a number, else a string. */
     private static Map<String, Object> metadataAttribute(String key, String value) {
         try {
@@ -132,7 +151,7 @@ final class H5pyFile {
         Group dataset(String name, String dtype, List<?> data, int... chunks) {
             List<Map<String, Object>> datasetAttributes = new ArrayList<>();
             if (schema != null) {
-                datasetAttributes.add(attributeSpec("schema", "str", schema.toJson()));
+                datasetAttributes.add(attributeSpec("schema", "str", formatJson(schema)));
                 Field field = schema.getFields().stream().filter(f -> f.getName().equals(name)).findFirst().orElse(null);
                 if (field != null && field.getMetadata() != null) {
                     field.getMetadata().forEach((key, value) -> {

@@ -288,7 +288,7 @@ class Hdf5RunFileTest {
             assertEquals(Map.of("units", "W"), powerColumn.attributes());
             assertEquals("chunks [2], shuffle, deflate 4", powerColumn.storage());
             Hdf5Column channel = h5.stream("power_meter_01.schema2").column("channel").orElseThrow();
-            assertEquals("string(1 bytes, UTF-8)", channel.hdf5Type());
+            assertEquals("string(2 bytes, UTF-8)", channel.hdf5Type()); // "A" and its null terminator
             assertEquals(powerWithChannel, h5.stream("power_meter_01.schema2").schema());
         }
     }
