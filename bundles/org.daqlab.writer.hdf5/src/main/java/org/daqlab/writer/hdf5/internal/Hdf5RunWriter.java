@@ -152,33 +152,35 @@ final class Hdf5RunWriter implements RunWriter {
     @Override
     public void close(RunStop stop) throws IOException {
         Path journalPath = journal.path();
-        try {
-            for (StreamGroup group : allGroups) {
-                for (ColumnWriter column : group.columns) {
-                    column.finish(sink);
+        try (data) {
+            try (journal) {
+                for (StreamGroup group : allGroups) {
+                    for (ColumnWriter column : group.columns) {
+                        column.finish(sink);
+                    }
                 }
+                sink.awaitAll();
+                journal.flush(true);
             }
-            sink.awaitAll();
-            journal.flush(true);
-        } finally {
-            journal.close();
+            build(journalPath);
         }
+        Files.delete(journalPath);
+    }
+
+    /** Replays the journal and builds the file; on failure both stay for recovery at the next start. */
+    private void build(Path journalPath) throws IOException {
         try {
             SegmentModel model = SegmentModel.replay(journalPath);
             if (!model.replay.complete()) {
-                throw new IOException("the journal " + journalPath + " of " + file.path() + " is damaged: "
-                        + model.replay.stoppedBecause());
+                throw new IOException("the journal " + journalPath + " is damaged: " + model.replay.stoppedBecause());
             }
             Hdf5FileBuilder.Result result = new Hdf5FileBuilder(model, file.path(), journalPath).build();
             file.addRows(result.rows());
         } catch (IOException | RuntimeException e) {
-            data.close();
             throw new IOException("building " + file.finalPath().getFileName() + " failed: " + e.getMessage()
                     + "; its data and journal stay as " + file.path() + " and " + journalPath
                     + " and are recovered at the next start", e);
         }
-        data.close();
-        Files.delete(journalPath);
     }
 
     private boolean groupNamed(String name) {
