@@ -89,6 +89,10 @@ abstract sealed class ColumnWriter {
         @Override
         void finish(ChunkSink sink) throws IOException {
             if (inChunk > 0) {
+                if (chunkIndex == 0) {
+                    // a dataset shorter than one chunk gets a chunk of its own length (see Hdf5FileBuilder)
+                    chunk = java.util.Arrays.copyOf(chunk, inChunk * layout.rowBytes());
+                }
                 sink.submit(group, column, chunkIndex++, chunk, inChunk, layout.type().size());
                 chunk = null;
                 inChunk = 0;

@@ -125,7 +125,7 @@ final class Hdf5FileBuilder {
                             ? appendStringChunks(c, groupRows, journalChannel, appender)
                             : chunksOf(c, groupRows, appender);
                     groupStorage.add(chunks.stream().mapToLong(Chunk::getSize).sum());
-                    groupLayouts.add(layout(c, chunks, appender));
+                    groupLayouts.add(layout(c, groupRows, chunks, appender));
                 }
                 layouts.add(groupLayouts);
                 storage.add(groupStorage);
@@ -147,7 +147,9 @@ final class Hdf5FileBuilder {
             chunks.add(new ChunkImpl(ref.offset(), ref.size(), chunkOffset(c.layout, i)));
         }
         if (recorded < needed) {
-            byte[] chunk = new byte[c.layout.chunkBytes()];
+            // the first chunk of a dataset shorter than one chunk is cut to the dataset's length
+            byte[] chunk = new byte[recorded == 0 && rows < chunkRows ? Math.toIntExact(rows * c.layout.rowBytes())
+                    : c.layout.chunkBytes()];
             long first = (long) recorded * chunkRows;
             int filled = 0;
             for (Map.Entry<Long, byte[]> tail : c.tails.tailMap(first, true).entrySet()) {
@@ -193,6 +195,9 @@ final class Hdf5FileBuilder {
         }
         if (inChunk > 0) {
             Arrays.fill(chunk, inChunk * width, chunk.length, (byte) 0);
+            if (chunks.isEmpty()) {
+                chunk = Arrays.copyOf(chunk, inChunk * width);
+            }
             chunks.add(appendEncoded(c, chunks.size(), chunk, width, appender));
         }
         return chunks;
@@ -215,9 +220,20 @@ final class Hdf5FileBuilder {
     }
 
     /** Appends the chunk index when there is more than one chunk and returns the layout message. */
-    private DataLayoutMessage layout(Column c, List<Chunk> chunks, Appender appender) throws IOException {
+    private DataLayoutMessage layout(Column c, long rows, List<Chunk> chunks, Appender appender) throws IOException {
         int elementSize = c.layout.type() == ElementType.UTF8 ? stringWidth(c) : c.layout.type().size();
         int[] chunkDims = c.layout.chunkShape();
+        if (chunks.size() == 1 && rows < chunkDims[0]) {
+            // libhdf5 refuses chunks longer than a fixed-size dataset (it reads them, but other readers
+            // need not), so a dataset shorter than one chunk has one chunk cut to its length: by the
+            // writer at close (its rows are recorded) or here, from tails and strings
+            ChunkRef recorded = c.layout.type() == ElementType.UTF8 || c.chunks.isEmpty() ? null : c.chunks.get(0);
+            if (recorded == null) {
+                chunkDims[0] = Math.toIntExact(rows);
+            } else if (recorded.rows() < chunkDims[0]) {
+                chunkDims[0] = recorded.rows();
+            }
+        }
         int[] layoutDims = Arrays.copyOf(chunkDims, chunkDims.length + 1);
         layoutDims[chunkDims.length] = elementSize;
         int chunkBytes = Math.multiplyExact(Arrays.stream(chunkDims).reduce(1, Math::multiplyExact), elementSize);
