@@ -24,7 +24,7 @@ class LauncherIT {
     @Test
     void timedAcquisitionWritesCsvForEveryInstrumentAndASummaryThatMatchesTheFiles(@TempDir Path work) throws Exception {
         Path out = work.resolve("out");
-        Launcher.Result r = Launcher.run(work, "--duration", "6", "--output", out.toString());
+        Launcher.Result r = Launcher.run(work, "--duration", "6", "--output", out.toString(), "--writers", "csv");
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(r.output().contains("records lost 0"), r.output());
 
@@ -52,6 +52,19 @@ class LauncherIT {
     }
 
     @Test
+    void withoutWritersNamedTheDefaultBackendHdf5WritesAlone(@TempDir Path work) throws Exception {
+        Path out = work.resolve("out");
+        Launcher.Result r = Launcher.run(work, "--duration", "2", "--output", out.toString());
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains("records lost 0"), r.output());
+        try (Stream<Path> files = Files.list(out)) {
+            List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
+            assertEquals(1, names.size(), "one file, HDF5: " + names);
+            assertTrue(names.get(0).endsWith("_v1.h5"), names.toString());
+        }
+    }
+
+    @Test
     void anUnknownWriterNameIsRejectedWithTheInstalledOnes(@TempDir Path work) throws Exception {
         Launcher.Result r = Launcher.run(work, "--duration", "2", "--output", work.resolve("out").toString(), "--writers", "nosuch");
         assertEquals(2, r.exitCode(), r.output());
@@ -69,7 +82,7 @@ class LauncherIT {
     @Test
     void sigtermStopsThePlatformAfterEveryWriterClosedItsFiles(@TempDir Path work) throws Exception {
         Path data = work.resolve("data");
-        Process p = Launcher.startUntilDataFlows(work, data);
+        Process p = Launcher.startUntilDataFlows(work, data, "--writers", "csv");
         TimeUnit.SECONDS.sleep(2);
         Launcher.stop(p);
         String log = Files.readString(work.resolve("log.txt"));

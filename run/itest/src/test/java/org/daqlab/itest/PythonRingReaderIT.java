@@ -44,7 +44,8 @@ class PythonRingReaderIT {
         Path ring = work.resolve("ring.dat");
         Path out = work.resolve("out");
         Path dump = work.resolve("dump");
-        Process platform = Launcher.startUntilDataFlows(work, out, "--ring", ring.toString(), "--output", out.toString());
+        Process platform = Launcher.startUntilDataFlows(work, out, "--ring", ring.toString(), "--output", out.toString(),
+                "--writers", "csv");
         Launcher.Result read;
         int platformExit;
         try {

@@ -27,9 +27,14 @@ public @interface CoreConfig {
     String continuous__run__name() default "continuous";
 
     @AttributeDefinition(name = "Writers",
-            description = "Writer formats or instance names to run (e.g. csv); empty runs every installed writer. "
+            description = "Writer formats or instance names to run (e.g. csv, hdf5); empty runs the default backend. "
                     + "The launcher's --writers (framework property daqlab.writers) overrides it.")
     String[] writers() default {};
+
+    @AttributeDefinition(name = "Default backend",
+            description = "The writer format or instance name that runs when neither Writers nor the launcher's --writers "
+                    + "names any (the seeds' default_backend). Empty: every installed writer runs.")
+    String default__backend() default "hdf5";
 
     @AttributeDefinition(name = "Stop timeout (s)",
             description = "How long stopping a run or a writer waits for writers to drain and close their files.",

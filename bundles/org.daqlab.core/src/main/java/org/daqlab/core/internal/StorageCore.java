@@ -117,6 +117,9 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
         Set<String> only = new TreeSet<>();
         Arrays.stream(selected != null && !selected.isBlank() ? selected.split(",") : config.writers())
                 .map(String::trim).filter(s -> !s.isEmpty()).forEach(only::add);
+        if (only.isEmpty() && !config.default__backend().isBlank()) {
+            only.add(config.default__backend().trim());
+        }
         enabled = s -> only.isEmpty() || only.contains(s.format()) || only.contains(s.name());
         stopTimeout = Duration.ofSeconds(Math.max(1, config.stop__timeout__secs()));
         LOG.info("storage core: output directory {}, writers {}", outputDir, only.isEmpty() ? "all" : only);

@@ -54,7 +54,8 @@ final class CoreFixture implements AutoCloseable {
         core = new StorageCore(ring, root);
         allocator = root.newChildAllocator("test-batches", 0, Long.MAX_VALUE);
         core.activate(bundleContext(Map.of(StorageCore.OUTPUT_DIR_PROPERTY, outputDir.toString())),
-                coreConfig(Map.of("stop_timeout_secs", STOP_TIMEOUT_SECS)));
+                // every registered test writer runs, whatever its format
+                coreConfig(Map.of("stop_timeout_secs", STOP_TIMEOUT_SECS, "default_backend", "")));
     }
 
     /** Registers a {@link RecordingWriter} named {@code name} with the given writer settings (service properties). */
