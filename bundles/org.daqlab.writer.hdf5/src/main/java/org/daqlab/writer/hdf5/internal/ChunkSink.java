@@ -28,15 +28,22 @@ final class ChunkSink {
     private final ChunkCodec codec;
     private final Semaphore permits;
     private final Queue<Future<?>> pending = new ArrayDeque<>();
+    private final long dataStart;
     private long end;
 
     ChunkSink(FileChannel data, long dataStart, Journal.Writer journal, ExecutorService pool, ChunkCodec codec, int inFlight) {
         this.data = data;
+        this.dataStart = dataStart;
         this.end = dataStart;
         this.journal = journal;
         this.pool = pool;
         this.codec = codec;
         this.permits = new Semaphore(inFlight);
+    }
+
+    /** Where chunk data begins: the bytes before it are reserved for the HDF5 metadata. */
+    long dataStart() {
+        return dataStart;
     }
 
     /**

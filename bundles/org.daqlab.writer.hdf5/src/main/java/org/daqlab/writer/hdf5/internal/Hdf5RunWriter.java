@@ -35,7 +35,12 @@ final class Hdf5RunWriter implements RunWriter {
     private final OutputFile file;
     private final FileChannel data;
     private final Journal.Writer journal;
-    private final ChunkSink sink;
+    private final ExecutorService pool;
+    private final SegmentModel.Header header;
+    /** Created when the first chunk data comes: the metadata region is sized by then (see {@link #sink()}). */
+    private ChunkSink sink;
+    /** Estimated bytes of the HDF5 metadata of the groups described so far. */
+    private long metadataEstimate;
     /** Current group of each stream (a schema change opens a new one). */
     private final Map<String, StreamGroup> groups = new HashMap<>();
     private final List<StreamGroup> allGroups = new ArrayList<>();
@@ -59,11 +64,11 @@ final class Hdf5RunWriter implements RunWriter {
             data.close();
             throw e;
         }
-        SegmentModel.Header header = new SegmentModel.Header(context.run().uid(), context.run().name(),
+        this.pool = pool;
+        this.header = new SegmentModel.Header(context.run().uid(), context.run().name(),
                 context.run().timestampNs(), context.segment(), nowNs(), application, settings.codec(),
                 settings.reservedBytes());
         journal.appendJson(Journal.Kind.HEADER, header.toJson(context.runMetadata()));
-        this.sink = new ChunkSink(data, settings.reservedBytes(), journal, pool, settings.codec(), settings.chunksInFlight());
     }
 
     /** The directory the segment's file is in. */
@@ -92,9 +97,18 @@ final class Hdf5RunWriter implements RunWriter {
                     + " to " + columns(descriptor.schema()) + ": its batches from now on go to group /" + name
                     + " of " + file.finalPath().getFileName());
         }
+        String schemaJson = SchemaJson.of(descriptor.schema());
+        int schemaBytes = schemaJson.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (schemaBytes > SchemaJson.MAX_ATTRIBUTE_BYTES) {
+            throw new IOException("stream '" + descriptor.stream() + "' has " + descriptor.schema().getFields().size()
+                    + " columns whose Arrow schema is " + schemaBytes + " bytes as JSON: more than the "
+                    + SchemaJson.MAX_ATTRIBUTE_BYTES + " bytes an HDF5 attribute may hold, so " + file.finalPath().getFileName()
+                    + " cannot carry its 'schema' attribute; split the instrument into several streams or write it with "
+                    + "another writer (csv)");
+        }
         int id = allGroups.size();
         SegmentModel.Group model = new SegmentModel.Group(id, name, descriptor.stream(), descriptor.instrumentId(),
-                nowNs(), SchemaJson.of(descriptor.schema()), descriptor.metadata());
+                nowNs(), schemaJson, descriptor.metadata());
         List<ColumnWriter> writers = new ArrayList<>();
         List<Field> fields = descriptor.schema().getFields();
         for (int i = 0; i < fields.size(); i++) {
@@ -107,6 +121,12 @@ final class Hdf5RunWriter implements RunWriter {
             model.columns.add(new SegmentModel.Column(layout));
         }
         journal.appendJson(Journal.Kind.STREAM, model.toJson());
+        metadataEstimate += estimateMetadata(model);
+        if (sink != null && metadataEstimate > sink.dataStart()) {
+            context.notice("the HDF5 metadata of " + (allGroups.size() + 1) + " streams may not fit the " + sink.dataStart()
+                    + " bytes reserved in " + file.finalPath().getFileName() + " when its data began: a stream described "
+                    + "this late with many columns can make the file fail to build (its journal is kept)");
+        }
         StreamGroup group = new StreamGroup(id, name, descriptor, writers);
         groups.put(descriptor.stream(), group);
         allGroups.add(group);
@@ -126,7 +146,7 @@ final class Hdf5RunWriter implements RunWriter {
         }
         int rows = batch.getRowCount();
         for (ColumnWriter column : group.columns) {
-            column.append(batch.getVector(column.layout.fieldIndex()), rows, sink, journal);
+            column.append(batch.getVector(column.layout.fieldIndex()), rows, sink(), journal);
         }
     }
 
@@ -138,7 +158,7 @@ final class Hdf5RunWriter implements RunWriter {
 
     @Override
     public void flush() throws IOException {
-        sink.awaitAll();
+        sink().awaitAll();
         for (StreamGroup group : allGroups) {
             for (ColumnWriter column : group.columns) {
                 column.saveTail(journal);
@@ -156,15 +176,39 @@ final class Hdf5RunWriter implements RunWriter {
             try (journal) {
                 for (StreamGroup group : allGroups) {
                     for (ColumnWriter column : group.columns) {
-                        column.finish(sink);
+                        column.finish(sink());
                     }
                 }
-                sink.awaitAll();
+                sink().awaitAll();
                 journal.flush(true);
             }
             build(journalPath);
         }
         Files.delete(journalPath);
+    }
+
+    /**
+     * The chunk sink, created at the first data: the core describes every known stream right after
+     * opening a segment, so by then the metadata region can be sized for their attributes (twice the
+     * estimate, in MiB, at least the default). The header record is written again with the size;
+     * replay takes the last one.
+     */
+    private ChunkSink sink() throws IOException {
+        if (sink == null) {
+            long mib = 1 << 20;
+            long reserved = Math.max(settings.reservedBytes(), (2 * metadataEstimate + mib - 1) / mib * mib);
+            SegmentModel.Header sized = new SegmentModel.Header(header.runUid(), header.runName(), header.runStartNs(),
+                    header.segment(), header.createdNs(), header.application(), header.codec(), reserved);
+            journal.appendJson(Journal.Kind.HEADER, sized.toJson(context.runMetadata()));
+            sink = new ChunkSink(data, reserved, journal, pool, settings.codec(), settings.chunksInFlight());
+        }
+        return sink;
+    }
+
+    /** Bytes the group's header and its datasets' headers take, generously: the schema JSON is on every dataset. */
+    private static long estimateMetadata(SegmentModel.Group group) {
+        long perDataset = 1024 + group.schemaJson.length();
+        return 4096 + group.metadata.toString().length() * 2L + group.columns.size() * perDataset;
     }
 
     /** Replays the journal and builds the file; on failure both stay for recovery at the next start. */

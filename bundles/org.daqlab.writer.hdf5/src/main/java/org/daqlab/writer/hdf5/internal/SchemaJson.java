@@ -19,6 +19,8 @@ final class SchemaJson {
 
     static final String EXTENSION_NAME = "ARROW:extension:name";
     static final String EXTENSION_METADATA = "ARROW:extension:metadata";
+    /** An attribute message in an object header has a 16-bit size: the JSON must stay below it, with room for the rest. */
+    static final int MAX_ATTRIBUTE_BYTES = 60_000;
 
     private SchemaJson() {
     }

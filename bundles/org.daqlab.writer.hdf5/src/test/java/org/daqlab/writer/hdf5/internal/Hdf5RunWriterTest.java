@@ -129,6 +129,62 @@ class Hdf5RunWriterTest {
         }
     }
 
+    @Test
+    void aWideStreamWhoseMetadataExceedsTheDefaultReservationStillBuilds() throws Exception {
+        int channels = 100;
+        org.daqlab.api.run.StreamDescriptor wide = wideStream(channels);
+        assertTrue(wide.schema().toJson().length() * (channels + 1L) > Hdf5Settings.DEFAULT_RESERVED_BYTES,
+                "the test needs metadata larger than the default reservation");
+        Hdf5StorageWriter writer = TestConfigs.hdf5StorageWriter(Map.of());
+        TestRunContext context = new TestRunContext(dir, RUN, 1, allocator);
+        try {
+            RunWriter run = writer.open(context);
+            run.describe(wide);
+            VectorSchemaRoot batch = VectorSchemaRoot.create(wide.schema(), allocator);
+            batch.allocateNew();
+            for (int row = 0; row < 100; row++) {
+                ((org.apache.arrow.vector.BigIntVector) batch.getVector(0)).setSafe(row, TestBatches.timestamp(row));
+                for (int c = 0; c < channels; c++) {
+                    ((org.apache.arrow.vector.Float8Vector) batch.getVector(c + 1)).setSafe(row, c + row * 0.5);
+                }
+            }
+            batch.setRowCount(100);
+            write(run, "adc_wide", batch);
+            run.close(STOP);
+        } finally {
+            writer.deactivate();
+        }
+        Map<String, Object> datasets = map(map(map(H5py.dump(context.file(null, "h5").path(), dir), "groups"), "adc_wide"),
+                "datasets");
+        assertEquals(channels + 1, datasets.size());
+        assertColumn(datasets, "channel_099", "<f8", 100, row -> 99 + row * 0.5);
+    }
+
+    @Test
+    void aStreamWhoseSchemaCannotBeAnAttributeIsRefusedNamingTheFix() throws Exception {
+        Hdf5StorageWriter writer = TestConfigs.hdf5StorageWriter(Map.of());
+        TestRunContext context = new TestRunContext(dir, RUN, 1, allocator);
+        try {
+            RunWriter run = writer.open(context);
+            java.io.IOException refused = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> run.describe(wideStream(400)));
+            assertTrue(refused.getMessage().contains("'adc_wide' has 401 columns")
+                    && refused.getMessage().contains("split the instrument"), refused.getMessage());
+            run.close(STOP);
+        } finally {
+            writer.deactivate();
+        }
+    }
+
+    private static org.daqlab.api.run.StreamDescriptor wideStream(int channels) {
+        List<org.apache.arrow.vector.types.pojo.Field> fields = new java.util.ArrayList<>();
+        for (int c = 0; c < channels; c++) {
+            fields.add(org.daqlab.api.data.StreamSchemas.float64(String.format("channel_%03d", c), "V", -10, 10));
+        }
+        return new org.daqlab.api.run.StreamDescriptor("adc_wide", "adc-wide",
+                org.daqlab.api.data.StreamSchemas.schema("adc_wide", "adc-wide", fields, Map.of()), Map.of());
+    }
+
     private void write(RunWriter run, String stream, VectorSchemaRoot batch) throws Exception {
         try (batch) {
             run.write(stream, batch);
