@@ -144,6 +144,10 @@ final class Journal {
     static Replay replay(Path path, Visitor visitor) throws IOException {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = channel.size();
+            if (size < MAGIC.length) {
+                throw new IOException(path + " is not a usable daqlab HDF5 journal: it ends after " + size
+                        + " bytes, inside its " + MAGIC.length + "-byte magic (the writer stopped as it created it)");
+            }
             ByteBuffer magic = ByteBuffer.allocate(MAGIC.length);
             readFully(channel, magic, 0);
             if (!java.util.Arrays.equals(magic.array(), MAGIC)) {
