@@ -48,7 +48,7 @@ final class Hdf5RunWriter implements RunWriter {
         this.settings = settings;
         this.file = context.createFile(null, "h5");
         Path path = file.path();
-        this.data = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        this.data = create(path);
         try {
             // marks the segment as live, so that recovery in this or another process leaves it alone
             if (data.tryLock() == null) {
@@ -64,6 +64,18 @@ final class Hdf5RunWriter implements RunWriter {
                 settings.reservedBytes());
         journal.appendJson(Journal.Kind.HEADER, header.toJson(context.runMetadata()));
         this.sink = new ChunkSink(data, settings.reservedBytes(), journal, pool, settings.codec(), settings.chunksInFlight());
+    }
+
+    /** Opens the data file; a failure names the file and the fix (the JDK's message gives only a path and a reason). */
+    private static FileChannel create(Path path) throws IOException {
+        try {
+            return FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        } catch (IOException e) {
+            String reason = e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null ? fs.getReason()
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.toString();
+            throw new IOException("cannot create the HDF5 file " + path + ": " + reason + ". Fix: make "
+                    + path.toAbsolutePath().getParent() + " a writable directory, or set output_dir of this writer to one", e);
+        }
     }
 
     /** The directory the segment's file is in. */
