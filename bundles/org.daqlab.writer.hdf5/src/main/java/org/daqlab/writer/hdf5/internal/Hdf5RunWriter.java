@@ -165,15 +165,21 @@ final class Hdf5RunWriter implements RunWriter {
     public void close(RunStop stop) throws IOException {
         Path journalPath = journal.path();
         try {
-            for (StreamGroup group : allGroups) {
-                for (ColumnWriter column : group.columns) {
-                    column.finish(sink);
+            try {
+                for (StreamGroup group : allGroups) {
+                    for (ColumnWriter column : group.columns) {
+                        column.finish(sink);
+                    }
                 }
+                sink.awaitAll();
+                journal.flush(true);
+            } finally {
+                journal.close();
             }
-            sink.awaitAll();
-            journal.flush(true);
-        } finally {
-            journal.close();
+        } catch (IOException | RuntimeException e) {
+            // let go of the file and its lock, or recovery in this JVM would take the segment for a live one
+            data.close();
+            throw e;
         }
         try {
             SegmentModel model = SegmentModel.replay(journalPath);
