@@ -12,6 +12,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -39,13 +40,17 @@ class DiskFullTest {
     private IOException failure;
 
     @BeforeEach
-    void runUntilTheDiskIsFull() throws Exception {
+    void mountASmallFileSystem() throws Exception {
         StringBuilder why = new StringBuilder();
         small = Tmpfs.mount(dir.resolve("small"), "size=3m", why);
         assumeTrue(small != null, "no small file system to fill: " + why);
         // space to give back later, as an operator deleting files would
         ballast = Files.write(small.directory.resolve("ballast"), new byte[512 * 1024]);
         live = new LiveSegment(small.directory, CONFIG);
+    }
+
+    /** Writes both streams, flushing every few batches, until the disk is full. */
+    private void runUntilTheDiskIsFull() throws IOException {
         try {
             for (int batch = 1; batch <= MAX_BATCHES; batch++) {
                 live.power((batch - 1L) * ROWS, ROWS);
@@ -79,6 +84,7 @@ class DiskFullTest {
 
     @Test
     void runFailsNamingTheFileAndNothingLooksFinished() throws Exception {
+        runUntilTheDiskIsFull();
         Path part = live.dataFile();
         assertTrue(failure.getMessage().contains(part.getFileName().toString()), "names the file: " + failure);
         // the core closes a failed writer; on a full disk that fails too, and the files keep their temporary names
@@ -93,6 +99,7 @@ class DiskFullTest {
 
     @Test
     void everyRowFlushedBeforeTheDiskFilledIsRecoverableElsewhere() throws Exception {
+        runUntilTheDiskIsFull();
         closeQuietly();
         Path copy = live.crashCopy(dir.resolve("big"));
 
@@ -103,6 +110,7 @@ class DiskFullTest {
 
     @Test
     void failedSegmentIsRecoverableInPlaceByThisJvmOnceSpaceIsBack() throws Exception {
+        runUntilTheDiskIsFull();
         closeQuietly();
         Files.delete(ballast);
 
@@ -110,6 +118,20 @@ class DiskFullTest {
         String report = JournalRecovery.recover(live.dataFile());
 
         assertRecovered(live.dataFile(), report);
+    }
+
+    @Test
+    void chunkThatDoesNotFitFailsNamingTheDataFile() {
+        // ADC only and no flush: the journal gets only small chunk records and keeps them in its buffer, so the
+        // chunks (written by the compression workers) are what hits the full disk
+        Path part = live.dataFile();
+        IOException e = assertThrows(IOException.class, () -> {
+            for (int batch = 0; batch < MAX_BATCHES; batch++) {
+                live.adc((long) batch * ROWS, ROWS);
+            }
+        });
+        assertTrue(e.getMessage().contains(part.toString()) && !e.getMessage().contains(Journal.of(part).toString()),
+                "names the data file: " + e);
     }
 
     private void closeQuietly() {
