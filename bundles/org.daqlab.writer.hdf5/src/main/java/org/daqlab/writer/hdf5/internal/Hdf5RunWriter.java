@@ -63,7 +63,7 @@ final class Hdf5RunWriter implements RunWriter {
                 context.run().timestampNs(), context.segment(), nowNs(), application, settings.codec(),
                 settings.reservedBytes());
         journal.appendJson(Journal.Kind.HEADER, header.toJson(context.runMetadata()));
-        this.sink = new ChunkSink(data, settings.reservedBytes(), journal, pool, settings.codec(), settings.chunksInFlight());
+        this.sink = new ChunkSink(data, path, settings.reservedBytes(), journal, pool, settings.codec(), settings.chunksInFlight());
     }
 
     /** Opens the data file; a failure names the file and the fix (the JDK's message gives only a path and a reason). */

@@ -109,8 +109,13 @@ final class Journal {
         }
 
         private void writeFully(ByteBuffer b) throws IOException {
-            while (b.hasRemaining()) {
-                channel.write(b);
+            try {
+                while (b.hasRemaining()) {
+                    channel.write(b);
+                }
+            } catch (IOException e) {
+                // the JDK's message ("No space left on device") names no file
+                throw new IOException("writing the journal " + path + " failed: " + e.getMessage(), e);
             }
         }
 
