@@ -68,6 +68,28 @@ class SchemaChangeTest {
     }
 
     @Test
+    void renamedColumnStartsANewGroupEvenWithTheSameColumnCount() throws Exception {
+        // the third channel is rewired: same count and type, another name
+        StreamDescriptor rewired = new StreamDescriptor("adc0", "adc0", StreamSchemas.schema("adc0", "adc0",
+                List.of(StreamSchemas.float64("ch0", "V"), StreamSchemas.float64("ch1", "V"),
+                        StreamSchemas.float64("ch3", "V")), Map.of()), Map.of());
+        LiveSegment live = new LiveSegment(dir, CONFIG);
+        try (live) {
+            live.adc(0, 600);
+            live.run.describe(rewired);
+            live.write("adc0", channels(live, rewired.schema(), 600, 400));
+        }
+
+        Map<String, Object> file = H5py.dump(live.dataFile(), dir);
+        StreamChecks.assertAdc(file, "adc0", 0, 600, 3);
+        Map<String, Object> schema2 = StreamChecks.datasets(file, "adc0.schema2");
+        assertEquals(List.of("ch0", "ch1", "ch3", "timestamp_ns"), schema2.keySet().stream().sorted().toList());
+        Hdf5RunWriterTest.assertColumn(schema2, "timestamp_ns", "<i8", 400, i -> TestBatches.timestamp(600 + i));
+        Hdf5RunWriterTest.assertColumn(schema2, "ch3", "<f8", 400, i -> TestBatches.adc(2, 600 + i));
+        assertOneNoticeNaming(live, "/adc0.schema2", "ch3");
+    }
+
+    @Test
     void describingAgainWithTheSameColumnsKeepsTheGroup() throws Exception {
         // only metadata differs (another unit): not a schema change for the file
         StreamDescriptor millivolts = new StreamDescriptor("adc0", "adc0", StreamSchemas.schema("adc0", "adc0",
