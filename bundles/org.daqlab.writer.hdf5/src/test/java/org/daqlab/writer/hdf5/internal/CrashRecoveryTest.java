@@ -80,6 +80,7 @@ class CrashRecoveryTest {
      */
     private Map<String, Long> runAndKill(int batchesPerFlush, int flushes, int delayMs, String trial) throws Exception {
         Path stderr = dir.resolve("child.err");
+        // the same java and classpath as this test; Arrow needs the same --add-opens as surefire's argLine
         Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
                 "--add-opens=java.base/java.nio=ALL-UNNAMED", "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), CrashingWriterMain.class.getName(),

@@ -1,6 +1,7 @@
 package org.daqlab.writer.hdf5.internal;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ final class Leftovers {
     /** Flips every bit of {@code length} bytes at {@code offset}. */
     static void corrupt(Path file, long offset, int length) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(length);
+            ByteBuffer bytes = ByteBuffer.allocate(length);
             Journal.readFully(channel, bytes, offset);
             for (int i = 0; i < length; i++) {
                 bytes.put(i, (byte) ~bytes.get(i));

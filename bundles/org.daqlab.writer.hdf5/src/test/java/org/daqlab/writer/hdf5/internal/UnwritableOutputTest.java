@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,7 +55,7 @@ class UnwritableOutputTest {
     }
 
     private void assertOpenFailsNamingTheFileAndTheFix(Path output) throws Exception {
-        Hdf5StorageWriter writer = TestConfigs.hdf5StorageWriter(java.util.Map.of());
+        Hdf5StorageWriter writer = TestConfigs.hdf5StorageWriter(Map.of());
         try (RootAllocator allocator = new RootAllocator()) {
             TestRunContext context = new TestRunContext(output, Hdf5RunWriterTest.RUN, 1, allocator);
 
