@@ -12,6 +12,8 @@ import org.daqlab.api.storage.RunWriter;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -71,8 +73,8 @@ final class Hdf5RunWriter implements RunWriter {
         try {
             return FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
         } catch (IOException e) {
-            String reason = e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null ? fs.getReason()
-                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.toString();
+            String reason = e instanceof AccessDeniedException ? "permission denied"
+                    : e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason() : e.toString();
             throw new IOException("cannot create the HDF5 file " + path + ": " + reason + ". Fix: make "
                     + path.toAbsolutePath().getParent() + " a writable directory, or set output_dir of this writer to one", e);
         }
