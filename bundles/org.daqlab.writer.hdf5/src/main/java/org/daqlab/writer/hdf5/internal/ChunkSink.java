@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.ExecutionException;
@@ -23,6 +24,8 @@ import java.util.zip.CRC32C;
 final class ChunkSink {
 
     private final FileChannel data;
+    /** The data file, for messages. */
+    private final Path file;
     private final Journal.Writer journal;
     private final ExecutorService pool;
     private final ChunkCodec codec;
@@ -31,9 +34,11 @@ final class ChunkSink {
     private final long dataStart;
     private long end;
 
-    ChunkSink(FileChannel data, long dataStart, Journal.Writer journal, ExecutorService pool, ChunkCodec codec, int inFlight) {
+    ChunkSink(FileChannel data, Path file, long dataStart, Journal.Writer journal, ExecutorService pool, ChunkCodec codec,
+            int inFlight) {
         this.data = data;
         this.dataStart = dataStart;
+        this.file = file;
         this.end = dataStart;
         this.journal = journal;
         this.pool = pool;
@@ -81,8 +86,13 @@ final class ChunkSink {
             end += stored.length;
         }
         ByteBuffer bytes = ByteBuffer.wrap(stored);
-        for (long position = at; bytes.hasRemaining(); ) {
-            position += data.write(bytes, position);
+        try {
+            for (long position = at; bytes.hasRemaining(); ) {
+                position += data.write(bytes, position);
+            }
+        } catch (IOException e) {
+            // the JDK's message ("No space left on device") names no file
+            throw new IOException("writing a chunk to " + file + " failed: " + e.getMessage(), e);
         }
         CRC32C crc = new CRC32C();
         crc.update(stored);

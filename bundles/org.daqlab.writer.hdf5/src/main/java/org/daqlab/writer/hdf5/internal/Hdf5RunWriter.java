@@ -12,6 +12,8 @@ import org.daqlab.api.storage.RunWriter;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -53,7 +55,7 @@ final class Hdf5RunWriter implements RunWriter {
         this.settings = settings;
         this.file = context.createFile(null, "h5");
         Path path = file.path();
-        this.data = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        this.data = create(path);
         try {
             // marks the segment as live, so that recovery in this or another process leaves it alone
             if (data.tryLock() == null) {
@@ -69,6 +71,18 @@ final class Hdf5RunWriter implements RunWriter {
                 context.run().timestampNs(), context.segment(), nowNs(), application, settings.codec(),
                 settings.reservedBytes());
         journal.appendJson(Journal.Kind.HEADER, header.toJson(context.runMetadata()));
+    }
+
+    /** Opens the data file; a failure names the file and the fix (the JDK's message gives only a path and a reason). */
+    private static FileChannel create(Path path) throws IOException {
+        try {
+            return FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        } catch (IOException e) {
+            String reason = e instanceof AccessDeniedException ? "permission denied"
+                    : e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason() : e.toString();
+            throw new IOException("cannot create the HDF5 file " + path + ": " + reason + ". Fix: make "
+                    + path.toAbsolutePath().getParent() + " a writable directory, or set output_dir of this writer to one", e);
+        }
     }
 
     /** The directory the segment's file is in. */
@@ -200,7 +214,7 @@ final class Hdf5RunWriter implements RunWriter {
             SegmentModel.Header sized = new SegmentModel.Header(header.runUid(), header.runName(), header.runStartNs(),
                     header.segment(), header.createdNs(), header.application(), header.codec(), reserved);
             journal.appendJson(Journal.Kind.HEADER, sized.toJson(context.runMetadata()));
-            sink = new ChunkSink(data, reserved, journal, pool, settings.codec(), settings.chunksInFlight());
+            sink = new ChunkSink(data, file.path(), reserved, journal, pool, settings.codec(), settings.chunksInFlight());
         }
         return sink;
     }

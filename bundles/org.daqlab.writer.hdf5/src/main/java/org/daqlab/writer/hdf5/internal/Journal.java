@@ -104,13 +104,22 @@ final class Journal {
 
         private void drain() throws IOException {
             buffer.flip();
-            writeFully(buffer);
-            buffer.clear();
+            try {
+                writeFully(buffer);
+            } finally {
+                // after a failed write the records are cut in the file, where replay stops: never write them twice
+                buffer.clear();
+            }
         }
 
         private void writeFully(ByteBuffer b) throws IOException {
-            while (b.hasRemaining()) {
-                channel.write(b);
+            try {
+                while (b.hasRemaining()) {
+                    channel.write(b);
+                }
+            } catch (IOException e) {
+                // the JDK's message ("No space left on device") names no file
+                throw new IOException("writing the journal " + path + " failed: " + e.getMessage(), e);
             }
         }
 
@@ -144,6 +153,10 @@ final class Journal {
     static Replay replay(Path path, Visitor visitor) throws IOException {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = channel.size();
+            if (size < MAGIC.length) {
+                throw new IOException(path + " is not a usable daqlab HDF5 journal: it ends after " + size
+                        + " bytes, inside its " + MAGIC.length + "-byte magic (the writer stopped as it created it)");
+            }
             ByteBuffer magic = ByteBuffer.allocate(MAGIC.length);
             readFully(channel, magic, 0);
             if (!java.util.Arrays.equals(magic.array(), MAGIC)) {

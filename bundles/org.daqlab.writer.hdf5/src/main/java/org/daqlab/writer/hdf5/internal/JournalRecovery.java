@@ -138,7 +138,8 @@ final class JournalRecovery {
             text.append("; the journal ends early (").append(model.replay.stoppedBecause()).append(')');
         }
         if (dropped > 0) {
-            text.append("; ").append(dropped).append(" chunk(s) written after the last flush were incomplete and left out");
+            text.append("; ").append(dropped).append(" chunk(s) did not match their checksum (not completely on disk, or damaged)"
+                    + " and were left out with every later row of their stream");
         }
         return text.toString();
     }
