@@ -207,8 +207,10 @@ class Hdf5InteropIT {
      */
     private static void assertStorage(Map<String, Object> report, int chunkRows, int framesPerChunk, List<Integer> filters) {
         forEachDataset(report, (where, dataset) -> {
-            List<Object> chunks = where.endsWith("/frame") ? List.of(framesPerChunk, FRAME.get(0), FRAME.get(1))
-                    : List.of(chunkRows);
+            // a dataset shorter than one chunk is one chunk of its own length (FORMAT.md)
+            int rows = ((Number) ((List<?>) at(dataset, "shape")).get(0)).intValue();
+            List<Object> chunks = where.endsWith("/frame") ? List.of(Math.min(framesPerChunk, rows), FRAME.get(0), FRAME.get(1))
+                    : List.of(Math.min(chunkRows, rows));
             assertEquals(chunks, at(dataset, "chunks"), where + " chunks");
             assertEquals(filters, ((List<?>) at(dataset, "filters")).stream().map(f -> at(f, "id")).toList(),
                     where + " filters");

@@ -27,7 +27,7 @@ public @interface CoreConfig {
     String continuous__run__name() default "continuous";
 
     @AttributeDefinition(name = "Writers",
-            description = "Writer formats or instance names to run (e.g. csv, hdf5); empty runs the default backend. "
+            description = "Writer formats or instance names to run (e.g. csv, hdf5), or all; empty runs the default backend. "
                     + "The launcher's --writers (framework property daqlab.writers) overrides it.")
     String[] writers() default {};
 

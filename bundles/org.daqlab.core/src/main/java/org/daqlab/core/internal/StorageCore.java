@@ -72,6 +72,8 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
     static final String OUTPUT_DIR_PROPERTY = "daqlab.output.dir";
     /** Framework property: comma-separated writer formats or names to run (set by {@code --writers}). */
     static final String WRITERS_PROPERTY = "daqlab.writers";
+    /** In a writer selection: every installed writer, whatever the default backend. */
+    static final String ALL_WRITERS = "all";
 
     private static final Logger LOG = LoggerFactory.getLogger(StorageCore.class);
 
@@ -120,7 +122,7 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
         if (only.isEmpty() && !config.default__backend().isBlank()) {
             only.add(config.default__backend().trim());
         }
-        enabled = s -> only.isEmpty() || only.contains(s.format()) || only.contains(s.name());
+        enabled = s -> only.isEmpty() || only.contains(ALL_WRITERS) || only.contains(s.format()) || only.contains(s.name());
         stopTimeout = Duration.ofSeconds(Math.max(1, config.stop__timeout__secs()));
         LOG.info("storage core: output directory {}, writers {}", outputDir, only.isEmpty() ? "all" : only);
         synchronized (pendingWriters) {

@@ -148,6 +148,7 @@ public final class TimedAcquisition {
         if (requested != null) {
             Arrays.stream(requested.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(wanted::add);
         }
+        wanted.remove(StorageCore.ALL_WRITERS); // "all": whatever is installed, so at least one writer
         long deadline = System.currentTimeMillis() + WRITER_WAIT_MILLIS;
         while (true) {
             Set<String> available = new TreeSet<>();
