@@ -34,10 +34,6 @@ enum ElementType {
         return size;
     }
 
-    boolean isFloat() {
-        return this == FLOAT16 || this == FLOAT32 || this == FLOAT64;
-    }
-
     /** The integer type of the given width and signedness. */
     static ElementType integer(int bitWidth, boolean signed) {
         return switch (bitWidth) {

@@ -45,7 +45,7 @@ final class Hdf5FileBuilder {
     static final Set<String> RESERVED_GROUP = Set.of("stream", "instrument_id", "created_at");
 
     /** What was built: rows per stream group. */
-    record Result(Map<String, Long> rowsByGroup, long bytes) {
+    record Result(Map<String, Long> rowsByGroup) {
         long rows() {
             return rowsByGroup.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -133,7 +133,7 @@ final class Hdf5FileBuilder {
             data.force(false);
         }
         writeMetadata(layouts, storage);
-        return new Result(rows, java.nio.file.Files.size(dataFile));
+        return new Result(rows);
     }
 
     /** Chunks 0…n-1 as recorded, plus the unfinished last chunk assembled from flush tails. */
