@@ -1,0 +1,26 @@
+package org.daqlab.bench;
+
+import java.nio.file.Path;
+
+/** One way of writing a {@link Workload} to a file in {@link Hdf5WriteBench}. */
+interface Contender {
+
+    /** The name in the report, e.g. {@code daqlab deflate}. */
+    String label();
+
+    /**
+     * Writes {@code workload} to {@code file} (which does not exist), timed from opening the file to
+     * the closed, fsynced file.
+     */
+    Written write(Workload workload, Path file) throws Exception;
+
+    /**
+     * What one write took.
+     *
+     * @param seconds   from opening to the closed, fsynced file
+     * @param fileBytes the file's size
+     * @param phases    where the time went, when the contender can tell (else empty)
+     */
+    record Written(double seconds, long fileBytes, String phases) {
+    }
+}
