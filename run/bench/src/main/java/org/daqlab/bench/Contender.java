@@ -14,6 +14,11 @@ interface Contender {
      */
     Written write(Workload workload, Path file) throws Exception;
 
+    /** Whether the file is HDF5 (and checked with {@link Hdf5Check} after the warm-up). */
+    default boolean writesHdf5() {
+        return true;
+    }
+
     /**
      * What one write took.
      *

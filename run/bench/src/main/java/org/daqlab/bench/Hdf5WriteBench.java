@@ -26,7 +26,8 @@ import java.util.concurrent.Executors;
  * another process and times itself, which JMH cannot interleave with the Java contenders; and
  * interleaving matters here, because the machine is shared: every round runs all contenders back to
  * back (in reverse order every other round), so that load from other work hits them alike and the
- * per-round ratios stay meaningful. Round 0 is a warm-up and not counted.
+ * per-round ratios stay meaningful. Round 0 is a warm-up and not counted; each HDF5 file it writes is
+ * read back with h5py ({@link Hdf5Check}), so every contender is known to write the same data.
  *
  * <p>Options: {@code --dir} (default {@code run/bench/target/hdf5-bench}; inputs for h5py and the
  * files written go there, each file deleted after it is measured), {@code --rounds} (measured, default
@@ -83,7 +84,8 @@ public final class Hdf5WriteBench {
                             h5py(H5PY_NONE, python, script, manifest, "--compression none"),
                             h5py(H5PY_NONE_WHOLE, python, script, manifest, "--compression none --writes whole"),
                             new RawSequentialWrite());
-                    Hdf5Report report = measure(workload, contenders, rounds, dir);
+                    Hdf5Report report = measure(workload, contenders, rounds, dir,
+                            file -> Hdf5Check.check(python, script.getParent(), manifest, file));
                     report.print(System.out, comparisons(name));
                 }
             }
@@ -94,8 +96,13 @@ public final class Hdf5WriteBench {
         System.out.println("Machine load at the end: " + BenchMain.machineLoad());
     }
 
-    private static Hdf5Report measure(Workload workload, List<Contender> contenders, int rounds, Path dir)
-            throws Exception {
+    /** Checks a written file (and throws if it is wrong). */
+    private interface FileCheck {
+        void check(Path file) throws Exception;
+    }
+
+    private static Hdf5Report measure(Workload workload, List<Contender> contenders, int rounds, Path dir,
+            FileCheck warmUpCheck) throws Exception {
         Hdf5Report report = new Hdf5Report(workload);
         for (int round = 0; round <= rounds; round++) {
             System.out.printf("%s round %d%s: %s%n", workload.name(), round, round == 0 ? " (warm-up)" : "",
@@ -108,9 +115,12 @@ public final class Hdf5WriteBench {
                 Path file = dir.resolve(workload.name() + "-" + contender.label().replaceAll("[^A-Za-z0-9]+", "-") + ".h5");
                 Files.deleteIfExists(file);
                 Contender.Written written = contender.write(workload, file);
-                Files.delete(file);
                 System.out.printf("  %-36s %7.3f s %7.0f MB/s  file %8.1f MB  %s%n", contender.label(), written.seconds(),
                         workload.bytes() / 1e6 / written.seconds(), written.fileBytes() / 1e6, written.phases());
+                if (round == 0 && contender.writesHdf5()) {
+                    warmUpCheck.check(file);
+                }
+                Files.delete(file);
                 if (round > 0) {
                     report.add(contender.label(), written);
                 }

@@ -27,6 +27,11 @@ final class RawSequentialWrite implements Contender {
     }
 
     @Override
+    public boolean writesHdf5() {
+        return false;
+    }
+
+    @Override
     public Written write(Workload workload, Path file) throws IOException {
         long start = System.nanoTime();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
