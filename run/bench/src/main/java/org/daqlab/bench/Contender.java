@@ -22,10 +22,12 @@ interface Contender {
     /**
      * What one write took.
      *
-     * @param seconds   from opening to the closed, fsynced file
-     * @param fileBytes the file's size
-     * @param phases    where the time went, when the contender can tell (else empty)
+     * @param seconds    from opening to the closed, fsynced file
+     * @param cpuSeconds CPU time of the writing process in that time, all its threads: what the write costs
+     *                   whatever share of the processors the machine's other work leaves it
+     * @param fileBytes  the file's size
+     * @param phases     where the time went, when the contender can tell (else empty)
      */
-    record Written(double seconds, long fileBytes, String phases) {
+    record Written(double seconds, double cpuSeconds, long fileBytes, String phases) {
     }
 }

@@ -55,6 +55,7 @@ final class DaqlabHdf5Write implements Contender {
     @Override
     public Written write(Workload workload, Path file) throws IOException {
         String stream = workload.descriptor().stream();
+        long cpu = ProcessCpu.nanos();
         long start = System.nanoTime();
         RunWriter writer = Hdf5BenchAccess.open(new BenchRunContext(file, allocator), compression, level, shuffle,
                 chunking.chunkRows(), chunking.framesPerChunk(), workers, threads);
@@ -70,7 +71,7 @@ final class DaqlabHdf5Write implements Contender {
             channel.force(true);
         }
         long synced = System.nanoTime();
-        return new Written((synced - start) / 1e9, Files.size(file), String.format("write %.2f s, close %.2f s, fsync %.2f s",
+        return new Written((synced - start) / 1e9, (ProcessCpu.nanos() - cpu) / 1e9, Files.size(file), String.format("write %.2f s, close %.2f s, fsync %.2f s",
                 (written - start) / 1e9, (closed - written) / 1e9, (synced - closed) / 1e9));
     }
 }

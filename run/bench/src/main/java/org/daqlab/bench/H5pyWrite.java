@@ -11,11 +11,12 @@ import java.util.regex.Pattern;
 /**
  * The libhdf5 baseline: runs h5py_write.py in a new Python process on the columns that
  * {@link ColumnFiles} exported, and takes the time the script measured itself (from creating the
- * file to the closed, fsynced file; the interpreter's start and loading the columns are not in it).
+ * file to the closed, fsynced file; the interpreter's start and loading the columns are not in it),
+ * and the CPU time it measured over the same span.
  */
 final class H5pyWrite implements Contender {
 
-    private static final Pattern RESULT = Pattern.compile("seconds=([0-9.]+) size=([0-9]+)");
+    private static final Pattern RESULT = Pattern.compile("seconds=([0-9.]+) cpu=([0-9.]+) size=([0-9]+)");
 
     private final String label;
     private final String python;
@@ -51,6 +52,7 @@ final class H5pyWrite implements Contender {
         if (exit != 0 || !result.find()) {
             throw new IOException(String.join(" ", command) + " exited with " + exit + " and printed: " + output);
         }
-        return new Written(Double.parseDouble(result.group(1)), Long.parseLong(result.group(2)), "");
+        return new Written(Double.parseDouble(result.group(1)), Double.parseDouble(result.group(2)),
+                Long.parseLong(result.group(3)), "");
     }
 }

@@ -12,7 +12,8 @@ import java.util.Map;
  * size; per comparison the speed ratio (the baseline's time ÷ daqlab's, so above 1 means daqlab is
  * faster), as the ratio of the medians and as the range of the ratios within each round (the
  * contenders of a round ran back to back, so those ratios see the same machine load).
- * MB are 10^6 bytes; speeds are the workload's value bytes per second.
+ * MB are 10^6 bytes; speeds are the workload's value bytes per second. The CPU time shows what a
+ * write costs independently of how much of the machine other work left it.
  */
 final class Hdf5Report {
 
@@ -36,15 +37,16 @@ final class Hdf5Report {
     void print(PrintStream out, List<Comparison> comparisons) {
         out.printf("%n### %s: %,d rows of %s, %.1f MB of values, %d measured rounds%n%n", workload.name(),
                 workload.rows(), workload.descriptor().stream(), bytes / 1e6, rounds.values().iterator().next().size());
-        out.println("| contender | median s | min – max s | MB/s (median) | file MB | file ÷ values |");
-        out.println("|---|---:|---:|---:|---:|---:|");
+        out.println("| contender | median s | min – max s | MB/s (median) | CPU s (median) | file MB | file ÷ values |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|");
         rounds.forEach((contender, written) -> {
             double median = median(written.stream().map(Contender.Written::seconds).toList());
             double min = written.stream().mapToDouble(Contender.Written::seconds).min().orElseThrow();
             double max = written.stream().mapToDouble(Contender.Written::seconds).max().orElseThrow();
+            double cpu = median(written.stream().map(Contender.Written::cpuSeconds).toList());
             long size = written.get(written.size() - 1).fileBytes();
-            out.printf("| %s | %.3f | %.3f – %.3f | %.0f | %.1f | %.3f |%n", contender, median, min, max,
-                    bytes / 1e6 / median, size / 1e6, (double) size / bytes);
+            out.printf("| %s | %.3f | %.3f – %.3f | %.0f | %.2f | %.1f | %.3f |%n", contender, median, min, max,
+                    bytes / 1e6 / median, cpu, size / 1e6, (double) size / bytes);
         });
         out.println();
         out.println("| daqlab | baseline | speed ratio (medians) | per-round ratios min – max | goal |");

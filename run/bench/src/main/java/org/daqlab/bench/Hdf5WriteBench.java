@@ -115,8 +115,9 @@ public final class Hdf5WriteBench {
                 Path file = dir.resolve(workload.name() + "-" + contender.label().replaceAll("[^A-Za-z0-9]+", "-") + ".h5");
                 Files.deleteIfExists(file);
                 Contender.Written written = contender.write(workload, file);
-                System.out.printf("  %-36s %7.3f s %7.0f MB/s  file %8.1f MB  %s%n", contender.label(), written.seconds(),
-                        workload.bytes() / 1e6 / written.seconds(), written.fileBytes() / 1e6, written.phases());
+                System.out.printf("  %-36s %7.3f s %7.0f MB/s  cpu %7.3f s  file %8.1f MB  %s%n", contender.label(),
+                        written.seconds(), workload.bytes() / 1e6 / written.seconds(), written.cpuSeconds(),
+                        written.fileBytes() / 1e6, written.phases());
                 if (round == 0 && contender.writesHdf5()) {
                     warmUpCheck.check(file);
                 }

@@ -33,6 +33,7 @@ final class RawSequentialWrite implements Contender {
 
     @Override
     public Written write(Workload workload, Path file) throws IOException {
+        long cpu = ProcessCpu.nanos();
         long start = System.nanoTime();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             buffer.clear();
@@ -52,7 +53,7 @@ final class RawSequentialWrite implements Contender {
             drain(channel);
             channel.force(true);
         }
-        return new Written((System.nanoTime() - start) / 1e9, Files.size(file), "");
+        return new Written((System.nanoTime() - start) / 1e9, (ProcessCpu.nanos() - cpu) / 1e9, Files.size(file), "");
     }
 
     private void drain(FileChannel channel) throws IOException {
