@@ -1,5 +1,6 @@
 package org.daqlab.writer.csv.internal;
 
+import org.daqlab.api.storage.TestRunContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.arrow.memory.BufferAllocator;
@@ -104,7 +105,7 @@ class CsvRunWriterTest {
     @BeforeEach
     void openAllocator() {
         allocator = new RootAllocator();
-        context = new TestRunContext(dir, RUN, 1, allocator);
+        context = new TestRunContext(dir, RUN, 1, allocator, "csv-test");
     }
 
     @AfterEach

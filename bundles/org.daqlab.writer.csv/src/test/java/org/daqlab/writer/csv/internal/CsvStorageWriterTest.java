@@ -1,5 +1,6 @@
 package org.daqlab.writer.csv.internal;
 
+import org.daqlab.api.storage.TestRunContext;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.daqlab.api.data.StreamSchemas;

@@ -1,9 +1,7 @@
-package org.daqlab.writer.csv.internal;
+package org.daqlab.api.storage;
 
 import org.apache.arrow.memory.BufferAllocator;
 import org.daqlab.api.run.RunStart;
-import org.daqlab.api.storage.OutputFile;
-import org.daqlab.api.storage.RunContext;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,26 +10,35 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Stands in for the storage core: files are {@code <stream>_s<segment>.<ext>} in a directory,
+ * Stands in for the storage core in writer bundles' unit tests (shipped in this module's test jar):
+ * files are {@code <stream>_s<segment>.<ext>} in a directory,
  * written under a {@code .part} suffix; every notice call and every file's row count is recorded.
  */
-final class TestRunContext implements RunContext {
+public final class TestRunContext implements RunContext {
 
     /** Every {@link #notice} call, in order, repeated ones included. */
-    final List<String> notices = new ArrayList<>();
+    public final List<String> notices = new ArrayList<>();
     /** Files created, by final name. */
-    final Map<String, TestOutputFile> files = new LinkedHashMap<>();
+    public final Map<String, TestOutputFile> files = new LinkedHashMap<>();
 
     private final Path directory;
     private final RunStart run;
     private final int segment;
     private final BufferAllocator allocator;
+    private final String writerName;
 
-    TestRunContext(Path directory, RunStart run, int segment, BufferAllocator allocator) {
+    /** A context for writer instance {@code writerName}. */
+    public TestRunContext(Path directory, RunStart run, int segment, BufferAllocator allocator, String writerName) {
         this.directory = directory;
         this.run = run;
         this.segment = segment;
         this.allocator = allocator;
+        this.writerName = writerName;
+    }
+
+    /** A context for a writer instance named {@code test-writer}. */
+    public TestRunContext(Path directory, RunStart run, int segment, BufferAllocator allocator) {
+        this(directory, run, segment, allocator, "test-writer");
     }
 
     @Override
@@ -56,7 +63,7 @@ final class TestRunContext implements RunContext {
 
     @Override
     public String writerName() {
-        return "csv-test";
+        return writerName;
     }
 
     @Override
@@ -66,7 +73,7 @@ final class TestRunContext implements RunContext {
 
     @Override
     public OutputFile createFile(String stream, String extension) {
-        String name = stream + "_s" + segment + "." + extension;
+        String name = fileStem(stream) + "_s" + segment + "." + extension;
         TestOutputFile file = new TestOutputFile(directory.resolve(name + ".part"), directory.resolve(name), stream);
         files.put(name, file);
         return file;
@@ -78,21 +85,26 @@ final class TestRunContext implements RunContext {
     }
 
     /** The temporary path of the file {@code <stream>_s<segment>.<ext>}. */
-    Path path(String stream, String extension) {
+    public Path path(String stream, String extension) {
         return file(stream, extension).path();
     }
 
     /** The file {@code <stream>_s<segment>.<ext>}; fails the test if it was not created. */
-    TestOutputFile file(String stream, String extension) {
-        TestOutputFile file = files.get(stream + "_s" + segment + "." + extension);
+    public TestOutputFile file(String stream, String extension) {
+        TestOutputFile file = files.get(fileStem(stream) + "_s" + segment + "." + extension);
         if (file == null) {
             throw new AssertionError("no " + extension + " file was created for stream " + stream + "; files: " + files.keySet());
         }
         return file;
     }
 
+    /** Files of a multi-stream writer ({@code stream == null}) are named after {@code run}. */
+    private static String fileStem(String stream) {
+        return stream == null ? "run" : stream;
+    }
+
     /** An output file that counts the rows reported to it. */
-    static final class TestOutputFile implements OutputFile {
+    public static final class TestOutputFile implements OutputFile {
         private final Path path;
         private final Path finalPath;
         private final String stream;
@@ -124,7 +136,7 @@ final class TestRunContext implements RunContext {
             rows += added;
         }
 
-        long rows() {
+        public long rows() {
             return rows;
         }
     }
