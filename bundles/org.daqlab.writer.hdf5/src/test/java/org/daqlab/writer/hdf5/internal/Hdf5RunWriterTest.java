@@ -161,6 +161,63 @@ class Hdf5RunWriterTest {
         assertColumn(datasets, "channel_099", "<f8", 100, row -> 99 + row * 0.5);
     }
 
+    /**
+     * jhdf caps a dataset it writes at 2 GiB; this writer's datasets are assembled from chunks, so a
+     * frame dataset of 2.3 GiB (300 frames of 2048×2048 uint16, mostly zeros so that the file stays
+     * small) must come out whole: shape, and frames from the start, the middle and the end.
+     */
+    @Test
+    void aFrameDatasetLargerThan2GiBIsWrittenWhole() throws Exception {
+        int side = 2048;
+        int frames = 300;
+        org.daqlab.api.run.StreamDescriptor big = new org.daqlab.api.run.StreamDescriptor("big_camera", "cam-big",
+                org.daqlab.api.data.StreamSchemas.schema("big_camera", "cam-big",
+                        List.of(org.daqlab.api.data.StreamSchemas.frame("frame", 16, side, side)), Map.of()), Map.of());
+        assertTrue((long) frames * side * side * 2 > (2L << 30));
+        Hdf5StorageWriter writer = TestConfigs.hdf5StorageWriter(Map.of());
+        TestRunContext context = new TestRunContext(dir, RUN, 1, allocator);
+        try {
+            RunWriter run = writer.open(context);
+            run.describe(big);
+            for (int first = 0; first < frames; first += 10) {
+                write(run, "big_camera", sparseFrames(big, first, 10, side));
+            }
+            run.close(STOP);
+        } finally {
+            writer.deactivate();
+        }
+        Map<String, Object> h5 = H5py.frames(context.file(null, "h5").path(), "big_camera/frame", dir, 0, 150, 299);
+        assertEquals(List.of((long) frames, (long) side, (long) side), longs(h5.get("shape")));
+        assertEquals(List.of(1L, (long) side, (long) side), longs(h5.get("chunks")));
+        for (long n : new long[] {0, 150, 299}) {
+            Map<String, Object> frame = map(map(h5, "frames"), Long.toString(n));
+            assertEquals(n + 1, number(frame.get("first")), "frame " + n);
+            assertEquals(n + 7, number(frame.get("last")), "frame " + n);
+            assertEquals(2 * n + 8, number(frame.get("sum")), "frame " + n);
+        }
+    }
+
+    /** Frames that are zero but for the first pixel (frame + 1) and the last (frame + 7). */
+    private VectorSchemaRoot sparseFrames(org.daqlab.api.run.StreamDescriptor stream, long first, int count, int side) {
+        VectorSchemaRoot root = VectorSchemaRoot.create(stream.schema(), allocator);
+        root.allocateNew();
+        org.daqlab.api.data.FixedShapeTensorVector tensor = (org.daqlab.api.data.FixedShapeTensorVector) root.getVector(1);
+        org.apache.arrow.vector.complex.FixedSizeListVector list =
+                (org.apache.arrow.vector.complex.FixedSizeListVector) tensor.getUnderlyingVector();
+        list.setValueCount(count);
+        org.apache.arrow.memory.ArrowBuf pixels = tensor.pixelVector().getDataBuffer();
+        long frameBytes = (long) side * side * 2;
+        pixels.setZero(0, frameBytes * count);
+        for (int i = 0; i < count; i++) {
+            ((org.apache.arrow.vector.BigIntVector) root.getVector(0)).setSafe(i, TestBatches.timestamp(first + i));
+            list.setNotNull(i);
+            pixels.setShort(i * frameBytes, (short) (first + i + 1));
+            pixels.setShort((i + 1) * frameBytes - 2, (short) (first + i + 7));
+        }
+        root.setRowCount(count);
+        return root;
+    }
+
     @Test
     void aStreamWhoseSchemaCannotBeAnAttributeIsRefusedNamingTheFix() throws Exception {
         Hdf5StorageWriter writer = TestConfigs.hdf5StorageWriter(Map.of());
