@@ -152,4 +152,41 @@ public final class StreamSchemas {
         }
         return metadata;
     }
+
+    /**
+     * Whether two schemas have the same columns: names, types and nested types in the same order.
+     * Metadata (units, instrument metadata) may differ; a writer need not start anew for it.
+     */
+    public static boolean sameColumns(Schema a, Schema b) {
+        List<Field> fa = a.getFields();
+        List<Field> fb = b.getFields();
+        if (fa.size() != fb.size()) {
+            return false;
+        }
+        for (int i = 0; i < fa.size(); i++) {
+            if (!sameColumn(fa.get(i), fb.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean sameColumn(Field a, Field b) {
+        if (!a.getName().equals(b.getName()) || !a.getType().equals(b.getType())
+                || a.getChildren().size() != b.getChildren().size()) {
+            return false;
+        }
+        for (int i = 0; i < a.getChildren().size(); i++) {
+            if (!sameColumn(a.getChildren().get(i), b.getChildren().get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The columns of a schema for messages: {@code [timestamp_ns: Int(64, true), power: FloatingPoint(DOUBLE)]}. */
+    public static String columnList(Schema schema) {
+        return schema.getFields().stream().map(f -> f.getName() + ": " + f.getType())
+                .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+    }
 }

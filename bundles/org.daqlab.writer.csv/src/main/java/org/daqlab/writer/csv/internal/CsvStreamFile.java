@@ -6,7 +6,7 @@ import de.siegmar.fastcsv.writer.QuoteStrategies;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
-import org.apache.arrow.vector.types.pojo.Schema;
+import org.daqlab.api.data.StreamSchemas;
 import org.daqlab.api.run.StreamDescriptor;
 import org.daqlab.api.storage.OutputFile;
 import org.daqlab.api.storage.RunContext;
@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * The CSV file of one stream in one segment: a header row with the names of the written columns,
@@ -107,10 +106,10 @@ final class CsvStreamFile {
      * @throws IOException if its columns differ: the file's header cannot change
      */
     void describeAgain(StreamDescriptor newer) throws IOException {
-        if (!sameColumns(descriptor.schema(), newer.schema())) {
+        if (!StreamSchemas.sameColumns(descriptor.schema(), newer.schema())) {
             throw new IOException("stream '" + descriptor.stream() + "' was described again with columns "
-                    + columnList(newer.schema()) + ", but its CSV file " + csvFile.path() + " has columns "
-                    + columnList(descriptor.schema()) + ": a CSV file cannot change its columns; stop the run "
+                    + StreamSchemas.columnList(newer.schema()) + ", but its CSV file " + csvFile.path() + " has columns "
+                    + StreamSchemas.columnList(descriptor.schema()) + ": a CSV file cannot change its columns; stop the run "
                     + "and start a new one after changing the instrument's columns");
         }
         descriptor = newer;
@@ -122,9 +121,9 @@ final class CsvStreamFile {
      * @throws IOException if the batch's columns are not the described ones, or the file cannot be written
      */
     void write(VectorSchemaRoot batch) throws IOException {
-        if (!sameColumns(descriptor.schema(), batch.getSchema())) {
-            throw new IOException("stream '" + descriptor.stream() + "': a batch has columns " + columnList(batch.getSchema())
-                    + " but the stream was described with " + columnList(descriptor.schema()) + "; nothing of the batch "
+        if (!StreamSchemas.sameColumns(descriptor.schema(), batch.getSchema())) {
+            throw new IOException("stream '" + descriptor.stream() + "': a batch has columns " + StreamSchemas.columnList(batch.getSchema())
+                    + " but the stream was described with " + StreamSchemas.columnList(descriptor.schema()) + "; nothing of the batch "
                     + "was written to " + csvFile.path() + ". Every batch of a stream must have its described schema");
         }
         FieldVector[] vectors = new FieldVector[writtenColumns.length];
@@ -192,24 +191,5 @@ final class CsvStreamFile {
     /** Records written after the header. */
     long rowsWritten() {
         return rowsWritten;
-    }
-
-    private static boolean sameColumns(Schema expected, Schema found) {
-        List<Field> a = expected.getFields();
-        List<Field> b = found.getFields();
-        if (a.size() != b.size()) {
-            return false;
-        }
-        for (int i = 0; i < a.size(); i++) {
-            if (!a.get(i).getName().equals(b.get(i).getName()) || !a.get(i).getType().equals(b.get(i).getType())) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static String columnList(Schema schema) {
-        return schema.getFields().stream().map(f -> f.getName() + ": " + f.getType())
-                .collect(Collectors.joining(", ", "[", "]"));
     }
 }

@@ -2,7 +2,7 @@ package org.daqlab.writer.hdf5.internal;
 
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
-import org.apache.arrow.vector.types.pojo.Schema;
+import org.daqlab.api.data.StreamSchemas;
 import org.daqlab.api.run.MetadataUpdate;
 import org.daqlab.api.run.RunStop;
 import org.daqlab.api.run.StreamDescriptor;
@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -93,7 +92,7 @@ final class Hdf5RunWriter implements RunWriter {
     @Override
     public void describe(StreamDescriptor descriptor) throws IOException {
         StreamGroup current = groups.get(descriptor.stream());
-        if (current != null && sameColumns(current.descriptor.schema(), descriptor.schema())) {
+        if (current != null && StreamSchemas.sameColumns(current.descriptor.schema(), descriptor.schema())) {
             return;
         }
         openGroup(descriptor, current);
@@ -107,8 +106,8 @@ final class Hdf5RunWriter implements RunWriter {
                 n++;
             }
             name = name + ".schema" + n;
-            context.notice("stream '" + descriptor.stream() + "' changed its schema from " + columns(replaced.descriptor.schema())
-                    + " to " + columns(descriptor.schema()) + ": its batches from now on go to group /" + name
+            context.notice("stream '" + descriptor.stream() + "' changed its schema from " + StreamSchemas.columnList(replaced.descriptor.schema())
+                    + " to " + StreamSchemas.columnList(descriptor.schema()) + ": its batches from now on go to group /" + name
                     + " of " + file.finalPath().getFileName());
         }
         String schemaJson = SchemaJson.of(descriptor.schema());
@@ -154,7 +153,7 @@ final class Hdf5RunWriter implements RunWriter {
             throw new IOException("stream '" + stream + "' has no group in " + file.path()
                     + ": a batch arrived before the stream was described, so its columns are unknown");
         }
-        if (!sameColumns(group.descriptor.schema(), batch.getSchema())) {
+        if (!StreamSchemas.sameColumns(group.descriptor.schema(), batch.getSchema())) {
             StreamDescriptor d = group.descriptor;
             group = openGroup(new StreamDescriptor(d.stream(), d.instrumentId(), batch.getSchema(), d.metadata()), group);
         }
@@ -243,27 +242,6 @@ final class Hdf5RunWriter implements RunWriter {
 
     private boolean groupNamed(String name) {
         return allGroups.stream().anyMatch(g -> g.name.equals(name));
-    }
-
-    /** Same column names and types (metadata such as units may change without a new group). */
-    private static boolean sameColumns(Schema a, Schema b) {
-        List<Field> fa = a.getFields();
-        List<Field> fb = b.getFields();
-        if (fa.size() != fb.size()) {
-            return false;
-        }
-        for (int i = 0; i < fa.size(); i++) {
-            if (!fa.get(i).getName().equals(fb.get(i).getName())
-                    || !Objects.equals(fa.get(i).getType(), fb.get(i).getType())
-                    || !Objects.equals(fa.get(i).getChildren(), fb.get(i).getChildren())) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static String columns(Schema schema) {
-        return schema.getFields().stream().map(f -> f.getName() + ":" + f.getType()).toList().toString();
     }
 
     private static long nowNs() {
