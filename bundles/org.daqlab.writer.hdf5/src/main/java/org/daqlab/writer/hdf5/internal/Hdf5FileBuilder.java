@@ -313,9 +313,8 @@ final class Hdf5FileBuilder {
             String name = reservedNames.contains(key) ? "metadata." + key : key;
             if (value instanceof Boolean b) {
                 node.putAttribute(name, (byte) (b ? 1 : 0), true);
-            } else if (value instanceof Integer i) {
-                node.putAttribute(name, i.longValue());
             } else {
+                // String, Long or Double: the journal's JSON reads whole numbers as Long
                 node.putAttribute(name, value);
             }
         });
