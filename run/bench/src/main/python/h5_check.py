@@ -22,7 +22,9 @@ def main(manifest_path, path):
             dataset = group[column["name"]]
             expected = arrays[column["name"]]
             chunks = (column["chunk_rows"],) + expected.shape[1:]
-            if dataset.dtype != expected.dtype or dataset.shape != expected.shape or dataset.chunks != chunks:
+            # daqlab gives a dataset shorter than one chunk a chunk of its own length (FORMAT.md)
+            short = (len(expected),) + expected.shape[1:]
+            if dataset.dtype != expected.dtype or dataset.shape != expected.shape or dataset.chunks not in (chunks, short):
                 sys.exit(f"{path}: {column['name']} is {dataset.dtype} {dataset.shape} in chunks {dataset.chunks}, "
                          f"expected {expected.dtype} {expected.shape} in chunks {chunks}")
             if not np.array_equal(dataset[...], expected):

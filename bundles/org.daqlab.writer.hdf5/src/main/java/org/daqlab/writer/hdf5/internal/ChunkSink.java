@@ -79,13 +79,34 @@ final class ChunkSink {
         reapDone();
     }
 
+    /** Whether chunks are stored as they are (no filter): then {@link #storeNow} may be used. */
+    boolean storesAsIs() {
+        return !codec.filtered();
+    }
+
+    /**
+     * Stores a full chunk that needs no encoding right away, on the caller's thread, straight from
+     * {@code chunk} (typically a view of an Arrow buffer: no copy is made, which is what lets an
+     * unfiltered write keep up with the disk).
+     */
+    void storeNow(int group, int column, long index, ByteBuffer chunk, int rows) throws IOException {
+        reapDone();
+        store(group, column, index, chunk, rows);
+    }
+
     private void store(int group, int column, long index, byte[] stored, int rows) throws IOException {
+        store(group, column, index, ByteBuffer.wrap(stored), rows);
+    }
+
+    private void store(int group, int column, long index, ByteBuffer bytes, int rows) throws IOException {
+        int length = bytes.remaining();
         long at;
         synchronized (this) {
             at = end;
-            end += stored.length;
+            end += length;
         }
-        ByteBuffer bytes = ByteBuffer.wrap(stored);
+        CRC32C crc = new CRC32C();
+        crc.update(bytes.duplicate());
         try {
             for (long position = at; bytes.hasRemaining(); ) {
                 position += data.write(bytes, position);
@@ -94,10 +115,8 @@ final class ChunkSink {
             // the JDK's message ("No space left on device") names no file
             throw new IOException("writing a chunk to " + file + " failed: " + e.getMessage(), e);
         }
-        CRC32C crc = new CRC32C();
-        crc.update(stored);
         journal.append(Journal.Kind.CHUNK, SegmentModel.chunkRecord(group, column, index,
-                new ChunkRef(at, stored.length, rows, (int) crc.getValue())));
+                new ChunkRef(at, length, rows, (int) crc.getValue())));
     }
 
     /**

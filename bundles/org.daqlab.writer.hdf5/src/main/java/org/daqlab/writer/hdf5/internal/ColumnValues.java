@@ -1,6 +1,5 @@
 package org.daqlab.writer.hdf5.internal;
 
-import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.ExtensionTypeVector;
@@ -36,20 +35,26 @@ final class ColumnValues {
             }
             return;
         }
-        ValueVector values = tensorValues(vector);
-        BaseFixedWidthVector fixed = cast(values, BaseFixedWidthVector.class, layout);
-        int perRow = layout.valuesPerRow();
-        int size = layout.type().size();
-        if (fixed.getTypeWidth() != size) {
-            throw new IllegalArgumentException("column '" + layout.dataset() + "' has " + fixed.getTypeWidth()
-                    + "-byte values where " + layout.type() + " was described");
-        }
-        long bytes = (long) rows * perRow * size;
-        ArrowBuf data = fixed.getDataBuffer();
-        data.getBytes((long) from * perRow * size, dst, dstOffset, Math.toIntExact(bytes));
+        BaseFixedWidthVector fixed = fixedWidth(vector, layout);
+        int rowBytes = layout.rowBytes();
+        fixed.getDataBuffer().getBytes((long) from * rowBytes, dst, dstOffset, Math.multiplyExact(rows, rowBytes));
         if (vector.getNullCount() > 0) {
             blankNulls(vector, layout, from, rows, dst, dstOffset);
         }
+    }
+
+    /**
+     * The stored bytes of {@code rows} rows from row {@code from}, as a view of the vector's own
+     * buffer, or null when they are not stored byte for byte (bools, or rows with nulls to blank).
+     * Valid while the vector is.
+     */
+    static ByteBuffer view(FieldVector vector, ColumnLayout layout, int from, int rows) {
+        if (layout.type() == ElementType.BOOL || vector.getNullCount() > 0) {
+            return null;
+        }
+        BaseFixedWidthVector fixed = fixedWidth(vector, layout);
+        int rowBytes = layout.rowBytes();
+        return fixed.getDataBuffer().nioBuffer((long) from * rowBytes, Math.multiplyExact(rows, rowBytes));
     }
 
     /** The UTF-8 bytes of row {@code row} of a utf8 column (empty for null). */
@@ -74,6 +79,16 @@ final class ColumnValues {
                 default -> Arrays.fill(dst, at, at + rowBytes, (byte) 0);
             }
         }
+    }
+
+    /** The vector holding a column's fixed-width values (a tensor's pixels), checked against the layout. */
+    private static BaseFixedWidthVector fixedWidth(FieldVector vector, ColumnLayout layout) {
+        BaseFixedWidthVector fixed = cast(tensorValues(vector), BaseFixedWidthVector.class, layout);
+        if (fixed.getTypeWidth() != layout.type().size()) {
+            throw new IllegalArgumentException("column '" + layout.dataset() + "' has " + fixed.getTypeWidth()
+                    + "-byte values where " + layout.type() + " was described");
+        }
+        return fixed;
     }
 
     /** A tensor column's pixel vector, or the vector itself. */

@@ -56,10 +56,19 @@ abstract sealed class ColumnWriter {
         void append(FieldVector vector, int count, ChunkSink sink, Journal.Writer journal) throws IOException {
             int rowBytes = layout.rowBytes();
             for (int from = 0; from < count; ) {
+                int n = Math.min(count - from, layout.chunkRows() - inChunk);
+                if (n == layout.chunkRows() && sink.storesAsIs()) {
+                    ByteBuffer whole = ColumnValues.view(vector, layout, from, n);
+                    if (whole != null) {
+                        sink.storeNow(group, column, chunkIndex++, whole, n);
+                        from += n;
+                        rows += n;
+                        continue;
+                    }
+                }
                 if (chunk == null) {
                     chunk = new byte[layout.chunkBytes()];
                 }
-                int n = Math.min(count - from, layout.chunkRows() - inChunk);
                 ColumnValues.copy(vector, layout, from, n, chunk, inChunk * rowBytes);
                 inChunk += n;
                 from += n;
