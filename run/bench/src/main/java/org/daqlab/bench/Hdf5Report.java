@@ -54,6 +54,9 @@ final class Hdf5Report {
         for (Comparison c : comparisons) {
             List<Contender.Written> ours = rounds.get(c.daqlab());
             List<Contender.Written> theirs = rounds.get(c.baseline());
+            if (ours == null || theirs == null) {
+                continue; // not among the chosen contenders
+            }
             List<Double> perRound = new ArrayList<>();
             for (int i = 0; i < ours.size(); i++) {
                 perRound.add(theirs.get(i).seconds() / ours.get(i).seconds());

@@ -76,7 +76,7 @@ public final class Hdf5WriteBench {
             for (String name : options.getOrDefault("workloads", "frames,scalars,adc").split(",")) {
                 try (Workload workload = workload(name, allocator, options)) {
                     Path manifest = ColumnFiles.export(workload, CHUNKING, dir);
-                    List<Contender> contenders = List.of(
+                    List<Contender> all = List.of(
                             new DaqlabHdf5Write(DAQLAB_DEFLATE, "deflate", 1, true, CHUNKING, workers, threads, allocator),
                             h5py(H5PY_DEFLATE, python, script, manifest, "--compression gzip --level 1 --shuffle"),
                             h5py(H5PY_DEFLATE_WHOLE, python, script, manifest, "--compression gzip --level 1 --shuffle --writes whole"),
@@ -84,6 +84,7 @@ public final class Hdf5WriteBench {
                             h5py(H5PY_NONE, python, script, manifest, "--compression none"),
                             h5py(H5PY_NONE_WHOLE, python, script, manifest, "--compression none --writes whole"),
                             new RawSequentialWrite());
+                    List<Contender> contenders = chosen(all, options.get("contenders"));
                     Hdf5Report report = measure(workload, contenders, rounds, dir,
                             file -> Hdf5Check.check(python, script.getParent(), manifest, file));
                     report.print(System.out, comparisons(name));
@@ -94,6 +95,20 @@ public final class Hdf5WriteBench {
         }
         System.out.println();
         System.out.println("Machine load at the end: " + BenchMain.machineLoad());
+    }
+
+    /** The contenders named in {@code --contenders} (labels, separated by semicolons: labels hold commas), or all of them. */
+    private static List<Contender> chosen(List<Contender> all, String names) {
+        if (names == null) {
+            return all;
+        }
+        List<String> wanted = List.of(names.split(";"));
+        List<Contender> chosen = all.stream().filter(c -> wanted.contains(c.label())).toList();
+        if (chosen.size() != wanted.size()) {
+            throw new IllegalArgumentException("--contenders " + names + ": known are "
+                    + all.stream().map(Contender::label).toList());
+        }
+        return chosen;
     }
 
     /** Checks a written file (and throws if it is wrong). */

@@ -129,7 +129,7 @@ public final class FixedShapeTensorType extends ArrowType.ExtensionType {
     public FieldVector getNewVector(String name, FieldType fieldType, BufferAllocator allocator) {
         FixedSizeListVector storage = new FixedSizeListVector(name, allocator,
                 new FieldType(fieldType.isNullable(), storageType(), fieldType.getDictionary(), fieldType.getMetadata()), null);
-        return new FixedShapeTensorVector(name, allocator, storage);
+        return new FixedShapeTensorVector(new Field(name, fieldType, null), allocator, storage);
     }
 
     @Override

@@ -189,7 +189,7 @@ class Hdf5RunFileTest {
                 VectorSchemaRoot batch = reader.root();
                 batchSizes.add(batch.getRowCount());
                 FixedShapeTensorVector frameVector = assertInstanceOf(FixedShapeTensorVector.class, batch.getVector("frame"));
-                // FixedShapeTensorVector.tensorType() casts the storage field's type: the schema has the tensor type
+                assertEquals(new FixedShapeTensorType(new long[] {3, 4}), frameVector.tensorType());
                 assertEquals(new FixedShapeTensorType(new long[] {3, 4}), batch.getSchema().findField("frame").getType());
                 UInt2Vector pixelVector = assertInstanceOf(UInt2Vector.class, frameVector.pixelVector());
                 FixedShapeTensorVector spectrumVector = (FixedShapeTensorVector) batch.getVector("spectrum");

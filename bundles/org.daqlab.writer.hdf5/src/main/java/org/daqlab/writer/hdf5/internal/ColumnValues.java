@@ -9,8 +9,6 @@ import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.Arrays;
 
 /**
  * Copies rows of an Arrow column into the stored byte layout of its dataset: fixed-width values
@@ -23,21 +21,23 @@ final class ColumnValues {
     }
 
     /**
-     * Copies {@code rows} rows from row {@code from} of {@code vector} to {@code dst} at {@code dstOffset}.
+     * Copies {@code rows} rows from row {@code from} of {@code vector} to {@code dst} (heap or direct,
+     * little endian) at {@code dstOffset}; {@code dst}'s position and limit are not used or changed.
      *
      * @throws IllegalArgumentException if the vector does not hold what the layout expects
      */
-    static void copy(FieldVector vector, ColumnLayout layout, int from, int rows, byte[] dst, int dstOffset) {
+    static void copy(FieldVector vector, ColumnLayout layout, int from, int rows, ByteBuffer dst, int dstOffset) {
         if (layout.type() == ElementType.BOOL) {
             BitVector bits = cast(vector, BitVector.class, layout);
             for (int i = 0; i < rows; i++) {
-                dst[dstOffset + i] = (byte) (bits.isNull(from + i) ? 0 : bits.get(from + i));
+                dst.put(dstOffset + i, (byte) (bits.isNull(from + i) ? 0 : bits.get(from + i)));
             }
             return;
         }
         BaseFixedWidthVector fixed = fixedWidth(vector, layout);
         int rowBytes = layout.rowBytes();
-        fixed.getDataBuffer().getBytes((long) from * rowBytes, dst, dstOffset, Math.multiplyExact(rows, rowBytes));
+        int bytes = Math.multiplyExact(rows, rowBytes);
+        fixed.getDataBuffer().getBytes((long) from * rowBytes, dst.duplicate().limit(dstOffset + bytes).position(dstOffset));
         if (vector.getNullCount() > 0) {
             blankNulls(vector, layout, from, rows, dst, dstOffset);
         }
@@ -64,19 +64,18 @@ final class ColumnValues {
     }
 
     /** Null rows hold arbitrary bytes in Arrow: store 0, or NaN for floats, as FORMAT.md promises. */
-    private static void blankNulls(FieldVector vector, ColumnLayout layout, int from, int rows, byte[] dst, int dstOffset) {
+    private static void blankNulls(FieldVector vector, ColumnLayout layout, int from, int rows, ByteBuffer dst, int dstOffset) {
         int rowBytes = layout.rowBytes();
-        ByteBuffer nan = ByteBuffer.wrap(dst).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < rows; i++) {
             if (!vector.isNull(from + i)) {
                 continue;
             }
             int at = dstOffset + i * rowBytes;
             switch (layout.type()) {
-                case FLOAT64 -> { for (int v = 0; v < rowBytes; v += 8) nan.putDouble(at + v, Double.NaN); }
-                case FLOAT32 -> { for (int v = 0; v < rowBytes; v += 4) nan.putFloat(at + v, Float.NaN); }
-                case FLOAT16 -> { for (int v = 0; v < rowBytes; v += 2) nan.putShort(at + v, (short) 0x7E00); }
-                default -> Arrays.fill(dst, at, at + rowBytes, (byte) 0);
+                case FLOAT64 -> { for (int v = 0; v < rowBytes; v += 8) dst.putDouble(at + v, Double.NaN); }
+                case FLOAT32 -> { for (int v = 0; v < rowBytes; v += 4) dst.putFloat(at + v, Float.NaN); }
+                case FLOAT16 -> { for (int v = 0; v < rowBytes; v += 2) dst.putShort(at + v, (short) 0x7E00); }
+                default -> { for (int v = 0; v < rowBytes; v++) dst.put(at + v, (byte) 0); }
             }
         }
     }

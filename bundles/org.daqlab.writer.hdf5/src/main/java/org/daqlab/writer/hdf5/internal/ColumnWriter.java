@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -40,9 +41,14 @@ abstract sealed class ColumnWriter {
     /** Hands over the last, partial chunk (segment close). */
     abstract void finish(ChunkSink sink) throws IOException;
 
-    /** Fixed-size elements, chunked as they arrive. */
+    /**
+     * Fixed-size elements, chunked as they arrive. Chunks that need a filter are gathered in a new
+     * heap buffer each and handed to the worker pool; unfiltered ones are stored by this thread, whole
+     * chunks straight from Arrow's buffer and the rest gathered in one reused direct buffer, so that an
+     * unfiltered write costs one copy at most and allocates nothing per chunk.
+     */
     static final class Chunked extends ColumnWriter {
-        private byte[] chunk;
+        private ByteBuffer chunk;
         private int inChunk;
         private long chunkIndex;
         /** Rows before this one are in a chunk or a saved tail. */
@@ -67,18 +73,37 @@ abstract sealed class ColumnWriter {
                     }
                 }
                 if (chunk == null) {
-                    chunk = new byte[layout.chunkBytes()];
+                    chunk = sink.storesAsIs() ? ByteBuffer.allocateDirect(layout.chunkBytes()) : ByteBuffer.allocate(layout.chunkBytes());
+                    chunk.order(ByteOrder.LITTLE_ENDIAN);
                 }
                 ColumnValues.copy(vector, layout, from, n, chunk, inChunk * rowBytes);
                 inChunk += n;
                 from += n;
                 rows += n;
                 if (inChunk == layout.chunkRows()) {
-                    sink.submit(group, column, chunkIndex++, chunk, inChunk, layout.type().size());
-                    chunk = null;
-                    inChunk = 0;
+                    handOver(sink, layout.chunkRows());
                 }
             }
+        }
+
+        /**
+         * Stores or submits the chunk gathered so far as {@code storedRows} rows: a full chunk, or
+         * the last one zero-padded, or only its rows for a dataset shorter than one chunk (see
+         * {@link Hdf5FileBuilder}).
+         */
+        private void handOver(ChunkSink sink, int storedRows) throws IOException {
+            int length = storedRows * layout.rowBytes();
+            if (sink.storesAsIs()) {
+                for (int i = inChunk * layout.rowBytes(); i < length; i++) {
+                    chunk.put(i, (byte) 0); // the reused buffer holds the previous chunk's rows
+                }
+                sink.storeNow(group, column, chunkIndex++, chunk.duplicate().position(0).limit(length), inChunk);
+            } else {
+                byte[] bytes = length == chunk.capacity() ? chunk.array() : Arrays.copyOf(chunk.array(), length);
+                sink.submit(group, column, chunkIndex++, bytes, inChunk, layout.type().size());
+                chunk = null;
+            }
+            inChunk = 0;
         }
 
         @Override
@@ -89,8 +114,8 @@ abstract sealed class ColumnWriter {
                 int rowBytes = layout.rowBytes();
                 int offset = Math.toIntExact((first - chunkStart) * rowBytes);
                 int n = Math.toIntExact(rows - first);
-                journal.append(Journal.Kind.TAIL,
-                        SegmentModel.tailRecord(group, column, first, n, chunk, offset, n * rowBytes));
+                journal.append(Journal.Kind.TAIL, SegmentModel.tailRecord(group, column, first, n,
+                        chunk.duplicate().limit(offset + n * rowBytes).position(offset)));
             }
             saved = rows;
         }
@@ -98,13 +123,7 @@ abstract sealed class ColumnWriter {
         @Override
         void finish(ChunkSink sink) throws IOException {
             if (inChunk > 0) {
-                if (chunkIndex == 0) {
-                    // a dataset shorter than one chunk gets a chunk of its own length (see Hdf5FileBuilder)
-                    chunk = java.util.Arrays.copyOf(chunk, inChunk * layout.rowBytes());
-                }
-                sink.submit(group, column, chunkIndex++, chunk, inChunk, layout.type().size());
-                chunk = null;
-                inChunk = 0;
+                handOver(sink, chunkIndex == 0 ? inChunk : layout.chunkRows());
             }
         }
     }

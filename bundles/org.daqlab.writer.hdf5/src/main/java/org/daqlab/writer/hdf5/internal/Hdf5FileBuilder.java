@@ -26,7 +26,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
 
 /**
@@ -66,23 +68,41 @@ final class Hdf5FileBuilder {
         this.reserved = model.header.reservedBytes();
     }
 
+    /** Bytes of all chunks the journal records (what {@link #verifyChunks} reads). */
+    long chunkBytes() {
+        return model.groups.stream().flatMap(g -> g.columns.stream()).flatMap(c -> c.chunks.stream())
+                .filter(Objects::nonNull).mapToLong(ChunkRef::size).sum();
+    }
+
     /**
      * Checks every chunk against its recorded checksum and forgets, per column, the chunks from the
      * first bad or missing one on: after a crash the operating system may not have written them.
      *
+     * @param step    bytes between two progress reports
+     * @param checked told the bytes checked so far after every {@code step} bytes (a large file takes a while)
      * @return the number of chunks dropped
      */
-    long verifyChunks() throws IOException {
+    long verifyChunks(long step, LongConsumer checked) throws IOException {
         long dropped = 0;
+        long done = 0;
+        long report = step;
         try (FileChannel channel = FileChannel.open(dataFile, StandardOpenOption.READ)) {
             long size = channel.size();
             for (Group g : model.groups) {
                 for (Column c : g.columns) {
                     for (int i = 0; i < c.chunks.size(); i++) {
                         ChunkRef chunk = c.chunks.get(i);
-                        if (chunk != null && !intact(channel, size, chunk)) {
+                        if (chunk == null) {
+                            continue;
+                        }
+                        if (!intact(channel, size, chunk)) {
                             c.chunks.set(i, null);
                             dropped++;
+                        }
+                        done += chunk.size();
+                        if (done >= report) {
+                            checked.accept(done);
+                            report = done + step;
                         }
                     }
                 }

@@ -30,6 +30,8 @@ final class JournalRecovery {
 
     private static final Logger LOG = LoggerFactory.getLogger(JournalRecovery.class);
     private static final String DATA_SUFFIX = ".h5.part";
+    /** Checking a crashed file's chunks reads all of it: the log shows how far it got every this many bytes. */
+    private static final long PROGRESS_STEP = 1L << 30;
 
     private JournalRecovery() {
     }
@@ -95,7 +97,9 @@ final class JournalRecovery {
             }
             SegmentModel model = SegmentModel.replay(journal);
             Hdf5FileBuilder builder = new Hdf5FileBuilder(model, data, journal);
-            long dropped = builder.verifyChunks();
+            long total = builder.chunkBytes();
+            long dropped = builder.verifyChunks(PROGRESS_STEP, done -> LOG.info("recovering {}: checked {} of {} MB of chunks",
+                    data, done / 1_000_000, total / 1_000_000));
             Hdf5FileBuilder.Result result = builder.build();
             Path target = finalName(data);
             Files.move(data, target, StandardCopyOption.ATOMIC_MOVE);

@@ -309,9 +309,10 @@ final class SegmentModel {
                 .putInt(chunk.rows()).putLong(chunk.offset()).putInt(chunk.size()).putInt(chunk.crc()).flip();
     }
 
-    static ByteBuffer tailRecord(int group, int column, long firstRow, int rows, byte[] data, int offset, int length) {
-        return ByteBuffer.allocate(20 + length).order(ByteOrder.LITTLE_ENDIAN).putInt(group).putInt(column)
-                .putLong(firstRow).putInt(rows).put(data, offset, length).flip();
+    /** A TAIL record of {@code rows} rows from {@code firstRow}, whose stored bytes are {@code data}'s remaining ones. */
+    static ByteBuffer tailRecord(int group, int column, long firstRow, int rows, ByteBuffer data) {
+        return ByteBuffer.allocate(20 + data.remaining()).order(ByteOrder.LITTLE_ENDIAN).putInt(group).putInt(column)
+                .putLong(firstRow).putInt(rows).put(data).flip();
     }
 
     static ByteBuffer flushRecord(long timestampNs) {

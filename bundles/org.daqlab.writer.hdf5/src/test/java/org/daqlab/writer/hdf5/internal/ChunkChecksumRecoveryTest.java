@@ -9,8 +9,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,6 +57,22 @@ class ChunkChecksumRecoveryTest {
         StreamChecks.assertAdc(file, "adc0", 0, 1000, 3);
         StreamChecks.assertPower(file, "power_meter_01", 0, ROWS);
         assertTrue(report.contains("adc0 1000 rows") && report.contains("1 chunk(s)") && report.contains("checksum"), report);
+    }
+
+    @Test
+    void checkingReportsItsProgressEveryStepUpToTheWholeData() throws Exception {
+        Hdf5FileBuilder builder = new Hdf5FileBuilder(model, crashed, Journal.of(crashed));
+        long total = builder.chunkBytes();
+        long step = total / 4;
+        List<Long> reports = new ArrayList<>();
+
+        assertEquals(0, builder.verifyChunks(step, reports::add));
+
+        assertTrue(reports.size() >= 3 && reports.size() <= 4, reports + " of " + total);
+        for (int i = 1; i < reports.size(); i++) {
+            assertTrue(reports.get(i) - reports.get(i - 1) >= step, "at least one step apart: " + reports);
+        }
+        assertTrue(reports.get(reports.size() - 1) > total - step && reports.get(reports.size() - 1) <= total, reports + " of " + total);
     }
 
     @Test

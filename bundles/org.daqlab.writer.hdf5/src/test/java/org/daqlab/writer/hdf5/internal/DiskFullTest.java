@@ -1,5 +1,6 @@
 package org.daqlab.writer.hdf5.internal;
 
+import org.daqlab.api.storage.Tmpfs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package org.daqlab.writer.hdf5.internal;
 
+import org.daqlab.api.storage.Tmpfs;
 import org.daqlab.api.storage.TestRunContext;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;

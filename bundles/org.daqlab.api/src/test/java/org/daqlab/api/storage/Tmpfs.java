@@ -1,4 +1,4 @@
-package org.daqlab.writer.hdf5.internal;
+package org.daqlab.api.storage;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,11 +9,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A small tmpfs mounted on a directory for a test (a real file system that fills up, or is read-only),
- * when this process may mount one (root, or CAP_SYS_ADMIN); {@link #close} unmounts it.
+ * when this process may mount one (root, or CAP_SYS_ADMIN); {@link #close} unmounts it. Shared by the
+ * writers' disk-full and unwritable-directory tests.
  */
-final class Tmpfs implements AutoCloseable {
+public final class Tmpfs implements AutoCloseable {
 
-    final Path directory;
+    public final Path directory;
 
     private Tmpfs(Path directory) {
         this.directory = directory;
@@ -24,7 +25,7 @@ final class Tmpfs implements AutoCloseable {
      *
      * @return the mount, or {@code null} if mounting is not permitted here; {@code why} then holds the reason
      */
-    static Tmpfs mount(Path directory, String options, StringBuilder why) throws IOException, InterruptedException {
+    public static Tmpfs mount(Path directory, String options, StringBuilder why) throws IOException, InterruptedException {
         Files.createDirectories(directory);
         String output = run("mount", "-t", "tmpfs", "-o", options, "tmpfs", directory.toString());
         if (output != null) {
