@@ -196,6 +196,7 @@ final class ArrowRunWriter implements RunWriter {
     private void writeSidecar(Entry entry, RunStop stop) throws IOException {
         if (entry.sidecar == null) {
             entry.sidecar = context.createFile(entry.file.output.stream(), settings.format().extension() + ".json");
+            OwnFiles.add(entry.sidecar.path());
         }
         Path path = entry.sidecar.path();
         byte[] json = metadata.sidecar(entry.file.output.finalPath().getFileName().toString(), entry.descriptor, stop);

@@ -81,6 +81,7 @@ final class IpcFile implements AutoCloseable {
     static IpcFile create(OutputFile output, String stream, Schema sourceSchema, int[] columns, Schema fileSchema,
             ArrowSettings settings, BufferAllocator allocator) throws IOException {
         Path path = output.path();
+        OwnFiles.add(path);
         FileChannel channel = open(path);
         IpcFile file = null;
         try {

@@ -40,12 +40,18 @@ final class IpcRecovery {
     private IpcRecovery() {
     }
 
-    /** The unfinished data files in {@code directory}, and sidecars whose data file is no longer unfinished. */
+    /**
+     * The unfinished data files in {@code directory}, and sidecars whose data file is no longer
+     * unfinished; not the files this JVM's writers created ({@link OwnFiles}).
+     */
     static List<Path> leftovers(Path directory) throws IOException {
         List<Path> found = new ArrayList<>();
         try (DirectoryStream<Path> parts = Files.newDirectoryStream(directory, "*" + PART)) {
             for (Path part : parts) {
                 String name = part.getFileName().toString();
+                if (OwnFiles.contains(part)) {
+                    continue;
+                }
                 if (format(name) != null) {
                     found.add(part);
                 } else if (isSidecar(name) && !Files.exists(dataOf(part))) {
