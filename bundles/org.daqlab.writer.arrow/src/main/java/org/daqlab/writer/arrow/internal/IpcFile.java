@@ -68,7 +68,20 @@ final class IpcFile implements AutoCloseable {
         this.sink = IpcSink.open(format, schemaHolder, channel, codec, footer);
         this.batchRows = settings.batchRows();
         this.batchBytes = settings.batchBytes();
-        this.pending = batchRows > 0 ? VectorSchemaRoot.create(new Schema(fields), allocator) : null;
+        this.pending = batchRows > 0 ? newPending(fields, allocator) : null;
+    }
+
+    /**
+     * The root small batches are gathered in. Arrow's appender needs allocated buffers to append to;
+     * they start at one row (a default allocation would reserve thousands of frames) and grow.
+     */
+    private static VectorSchemaRoot newPending(List<Field> fields, BufferAllocator allocator) {
+        VectorSchemaRoot root = VectorSchemaRoot.create(new Schema(fields), allocator);
+        for (FieldVector vector : root.getFieldVectors()) {
+            vector.setInitialCapacity(1);
+            vector.allocateNew();
+        }
+        return root;
     }
 
     /**
@@ -206,7 +219,11 @@ final class IpcFile implements AutoCloseable {
             try {
                 writeOut(pending);
             } finally {
-                pending.clear();
+                // empty again, keeping the buffers' capacity for the next rows
+                for (FieldVector vector : pending.getFieldVectors()) {
+                    vector.reset();
+                }
+                pending.setRowCount(0);
             }
         }
     }
