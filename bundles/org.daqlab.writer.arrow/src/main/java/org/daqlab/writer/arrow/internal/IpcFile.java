@@ -21,14 +21,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One Arrow IPC file of a segment: one stream's batches under one schema. Batches go straight from
- * the caller's buffers through Arrow's writer into the file channel (no user-space buffer), so a
- * batch is in the file, complete, when {@link #write} returns, unless it is being gathered
- * ({@code batch_rows}); {@link #flush} writes what is gathered. The file is locked while it is
- * open, which tells recovery that a live writer owns it.
+ * One Arrow IPC file of a segment: one stream's batches under one schema, written by Arrow's own
+ * writer through a {@link WriteBuffer}: large buffers go from the caller's memory straight into the
+ * file, small pieces are gathered. {@link #flush} writes the rows gathered for {@code batch_rows}
+ * and what the write buffer holds, so that after it every batch written is in the file, complete.
+ * The file is locked while it is open, which tells recovery that a live writer owns it.
  *
- * <p>If a write fails (a full disk), the partial message is cut off at once and the file takes no
- * more batches; {@link #end} then completes it from its complete messages, as recovery would.
+ * <p>If a write fails (a full disk), whatever follows the last complete message is cut off at once
+ * and the file takes no more batches; {@link #end} then completes it from its complete messages, as
+ * recovery would.
  */
 final class IpcFile implements AutoCloseable {
 
@@ -41,6 +42,7 @@ final class IpcFile implements AutoCloseable {
     private final int[] columns;
     private final List<Field> fields;
     private final FileChannel channel;
+    private final WriteBuffer buffer;
     private final CompressionCodec codec;
     private final VectorSchemaRoot schemaHolder;
     private final IpcSink sink;
@@ -49,7 +51,6 @@ final class IpcFile implements AutoCloseable {
     private final long batchBytes;
     /** Gathered rows not yet written; null without gathering. */
     private VectorSchemaRoot pending;
-    private long completeBytes;
     private long rows;
     private IOException failure;
     private boolean ended;
@@ -63,9 +64,10 @@ final class IpcFile implements AutoCloseable {
         this.columns = columns;
         this.fields = fileSchema.getFields();
         this.channel = channel;
+        this.buffer = new WriteBuffer(channel);
         this.codec = settings.compression().codec(settings.level());
         this.schemaHolder = IpcSink.schemaHolder(fileSchema, allocator);
-        this.sink = IpcSink.open(format, schemaHolder, channel, codec, footer);
+        this.sink = IpcSink.open(format, schemaHolder, buffer, codec, footer);
         this.batchRows = settings.batchRows();
         this.batchBytes = settings.batchBytes();
         this.pending = batchRows > 0 ? newPending(fields, allocator) : null;
@@ -105,7 +107,7 @@ final class IpcFile implements AutoCloseable {
             }
             file = new IpcFile(output, stream, sourceSchema, columns, fileSchema, settings, allocator, channel);
             file.sink.start();
-            file.completeBytes = file.sink.bytesWritten();
+            file.buffer.drain(); // the schema is in the file from the start: even an early crash leaves a readable stream
             return file;
         } catch (IOException | RuntimeException e) {
             if (file != null) {
@@ -139,7 +141,7 @@ final class IpcFile implements AutoCloseable {
         return ended;
     }
 
-    /** Rows written to the file so far (gathered rows not included). */
+    /** Rows handed to Arrow's writer so far (gathered rows not included). */
     long rows() {
         return rows;
     }
@@ -167,10 +169,15 @@ final class IpcFile implements AutoCloseable {
         }
     }
 
-    /** Writes the gathered rows, so that they are in the file (the core then forces it to disk). */
+    /** Writes the gathered rows and the write buffer, so that every batch is in the file (the core then forces it to disk). */
     void flush() throws IOException {
         if (failure == null && !ended) {
             writePending();
+            try {
+                buffer.drain();
+            } catch (IOException e) {
+                fail(e);
+            }
         }
     }
 
@@ -190,6 +197,7 @@ final class IpcFile implements AutoCloseable {
             try {
                 writePending();
                 sink.end();
+                buffer.drain();
                 ended = true;
                 return;
             } catch (IOException e) {
@@ -210,7 +218,7 @@ final class IpcFile implements AutoCloseable {
         if (endFailure != null) {
             // complete and readable, but what was gathered or the end itself did not make it
             throw new IOException("ending the Arrow file " + path() + " of stream '" + stream + "' failed: "
-                    + reason(endFailure) + "; it was completed with the " + rows + " rows written before", endFailure);
+                    + reason(endFailure) + "; it was completed with its complete batches", endFailure);
         }
     }
 
@@ -234,26 +242,29 @@ final class IpcFile implements AutoCloseable {
         } catch (IOException e) {
             fail(e);
         }
-        completeBytes = sink.bytesWritten();
         rows += batch.getRowCount();
         output.addRows(batch.getRowCount());
     }
 
     /**
-     * Records a failed write: the partial message is cut off, so the file stays readable up to its
-     * last complete batch, and no more batches are taken (Arrow's writer no longer knows its position).
+     * Records a failed write: what follows the last complete message in the file is cut off, so the
+     * file stays readable up to its last complete batch, and no more batches are taken (Arrow's
+     * writer no longer knows its position).
      *
      * @throws IOException always: {@code e} with the file, the stream and the fix
      */
     private void fail(IOException e) throws IOException {
         failure = e;
+        String kept = "";
         try {
-            channel.truncate(completeBytes);
+            IpcCompletion.Scan scan = IpcCompletion.scan(channel, format);
+            channel.truncate(scan.completeEnd());
+            kept = ". The file keeps its first " + scan.rows() + " rows";
         } catch (IOException cut) {
             e.addSuppressed(cut);
         }
         throw new IOException("writing stream '" + stream + "' to the Arrow file " + path() + " failed: " + reason(e)
-                + ". The file holds the " + rows + " rows written before" + fix(path()), e);
+                + kept + fix(path()), e);
     }
 
     private void checkWritable() throws IOException {

@@ -77,6 +77,27 @@ final class ArrowJava {
         }
     }
 
+    /** The length of every buffer of every record batch message of a stream-format file, batch by batch. */
+    static List<List<Long>> bufferLengths(Path path, BufferAllocator allocator) throws IOException {
+        List<List<Long>> batches = new ArrayList<>();
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            MessageChannelReader messages = new MessageChannelReader(new ReadChannel(channel), allocator);
+            for (MessageResult m; (m = messages.readNext()) != null; ) {
+                try (ArrowBuf body = m.getBodyBuffer()) {
+                    if (m.getMessage().headerType() == MessageHeader.RecordBatch) {
+                        RecordBatch batch = (RecordBatch) m.getMessage().header(new RecordBatch());
+                        List<Long> lengths = new ArrayList<>();
+                        for (int b = 0; b < batch.buffersLength(); b++) {
+                            lengths.add(batch.buffers(b).length());
+                        }
+                        batches.add(lengths);
+                    }
+                }
+            }
+        }
+        return batches;
+    }
+
     /**
      * The body compression codec of every record batch message of a stream-format file ({@code -1}
      * for none), read from the messages themselves.

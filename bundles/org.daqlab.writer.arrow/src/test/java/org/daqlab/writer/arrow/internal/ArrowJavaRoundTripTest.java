@@ -12,6 +12,7 @@ import org.daqlab.api.data.StreamSchemas;
 import org.daqlab.api.run.StreamDescriptor;
 import org.daqlab.api.storage.RunWriter;
 import org.daqlab.api.storage.TestRunContext;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -101,6 +102,33 @@ class ArrowJavaRoundTripTest {
             FixedShapeTensorType type = assertInstanceOf(FixedShapeTensorType.class, camera.schema().findField("frame").getType());
             assertEquals(List.of((long) TestStreams.HEIGHT, (long) TestStreams.WIDTH),
                     java.util.Arrays.stream(type.shape()).boxed().toList());
+        }
+    }
+
+    @Test
+    void validityBitmapsOfColumnsWithoutNullsAreLeftOut() throws Exception {
+        ArrowStorageWriter writer = TestConfigs.writer(Map.of());
+        try (BufferAllocator allocator = new RootAllocator()) {
+            TestRunContext context = new TestRunContext(dir, ArrowWriterInteropTest.RUN, 1, allocator);
+            RunWriter run = writer.open(context);
+            run.describe(TestStreams.CAMERA);
+            run.describe(TestStreams.POWER);
+            try (VectorSchemaRoot frames = TestStreams.batch(TestStreams.CAMERA, allocator, 0, 3);
+                 VectorSchemaRoot power = TestStreams.batch(TestStreams.POWER, allocator, 0, 20)) {
+                run.write("camera0", frames);
+                run.write("power_meter_01", power);
+            }
+            run.close(null);
+            writer.deactivate();
+
+            // camera: timestamp_ns (validity, data), frame_number (validity, data), frame (validity), pixels (validity, data)
+            List<Long> camera = ArrowJava.bufferLengths(context.path("camera0", "arrows"), allocator).get(0);
+            long pixelBytes = 3L * TestStreams.HEIGHT * TestStreams.WIDTH * 2;
+            assertEquals(List.of(0L, 24L, 0L, 24L, 0L, 0L, pixelBytes), camera, "no bitmaps, every value");
+            // power: rows 3 and 17 have a null power, rows 2 and 7 a null i32, row 4 and 13 a null f32: those keep their bitmaps
+            List<Long> power = ArrowJava.bufferLengths(context.path("power_meter_01", "arrows"), allocator).get(0);
+            assertEquals(3L, power.get(2), "power's bitmap: 20 rows in 3 bytes");
+            assertEquals(0L, power.get(0), "timestamp_ns has no nulls");
         }
     }
 }

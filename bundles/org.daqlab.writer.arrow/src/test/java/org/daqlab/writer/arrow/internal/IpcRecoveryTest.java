@@ -68,7 +68,8 @@ class IpcRecoveryTest {
                 run.write(TestStreams.POWER.stream(), batch);
             }
             first += rows;
-            ends.add(Files.size(part)); // the writer has no user-space buffer: the batch is in the file
+            run.flush(); // the batch is in the file now, and the file's size is where it ends
+            ends.add(Files.size(part));
         }
         if (close) {
             run.close(ArrowWriterInteropTest.STOP);
