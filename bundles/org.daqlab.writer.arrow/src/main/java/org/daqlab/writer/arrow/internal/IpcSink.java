@@ -20,7 +20,6 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 import java.io.IOException;
-import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +56,7 @@ interface IpcSink {
      *                     loaded; the caller closes it)
      * @param footer       custom metadata of the file format's footer, read when {@link #end} is called
      */
-    static IpcSink open(IpcFormat format, VectorSchemaRoot schemaHolder, WritableByteChannel out,
+    static IpcSink open(IpcFormat format, VectorSchemaRoot schemaHolder, WriteBuffer out,
             CompressionCodec codec, Map<String, String> footer) {
         return switch (format) {
             case STREAM -> new Stream(schemaHolder, out, codec);
@@ -157,12 +156,14 @@ interface IpcSink {
 
     /** The streaming format. */
     final class Stream extends ArrowStreamWriter implements IpcSink {
+        private final WriteBuffer out;
         private final CompressionCodec codec;
         private final int[] validity;
 
-        Stream(VectorSchemaRoot schemaHolder, WritableByteChannel out, CompressionCodec codec) {
+        Stream(VectorSchemaRoot schemaHolder, WriteBuffer out, CompressionCodec codec) {
             super(schemaHolder, new DictionaryProvider.MapDictionaryProvider(), out, IpcOption.DEFAULT,
                     factoryOf(codec), codec.getCodecType(), Optional.empty());
+            this.out = out;
             this.codec = codec;
             this.validity = validityBuffers(schemaHolder.getSchema());
         }
@@ -172,19 +173,22 @@ interface IpcSink {
             start();
             try (ArrowRecordBatch message = unload(batch, codec, validity)) {
                 writeRecordBatch(message);
+                out.endOfBatch();
             }
         }
     }
 
     /** The file format: Arrow's file writer keeps the blocks of the batches for the footer. */
     final class File extends ArrowFileWriter implements IpcSink {
+        private final WriteBuffer out;
         private final CompressionCodec codec;
         private final int[] validity;
 
         /** @param footer the footer's custom metadata: Arrow's writer keeps this map and reads it in {@link #end} */
-        File(VectorSchemaRoot schemaHolder, WritableByteChannel out, CompressionCodec codec, Map<String, String> footer) {
+        File(VectorSchemaRoot schemaHolder, WriteBuffer out, CompressionCodec codec, Map<String, String> footer) {
             super(schemaHolder, new DictionaryProvider.MapDictionaryProvider(), out, footer, IpcOption.DEFAULT,
                     factoryOf(codec), codec.getCodecType(), Optional.empty());
+            this.out = out;
             this.codec = codec;
             this.validity = validityBuffers(schemaHolder.getSchema());
         }
@@ -194,6 +198,7 @@ interface IpcSink {
             start();
             try (ArrowRecordBatch message = unload(batch, codec, validity)) {
                 writeRecordBatch(message);
+                out.endOfBatch();
             }
         }
     }
