@@ -9,21 +9,25 @@ import org.daqlab.api.data.FixedShapeTensorType;
 import org.daqlab.api.data.FixedShapeTensorVector;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
  * Encodes the pages of a frame column ({@code arrow.fixed_shape_tensor} of uint8 or uint16, stored as
- * a Parquet LIST of INT32 annotated INTEGER(8|16, unsigned)) without going value by value through
+ * a Parquet LIST of optional INT32 annotated INTEGER(8|16, unsigned)) without going value by value through
  * parquet-java.
  *
- * <p>The trick: the column is dictionary-encoded with the identity dictionary {@code 0…2^bits-1}, so
- * a pixel's dictionary index is the pixel itself, and the indices are bit-packed at the pixel's own
+ * <p>The trick: the column is dictionary-encoded with the identity dictionary {@code 0…max}, so a
+ * pixel's dictionary index is the pixel itself, and the indices are bit-packed at the pixel's own
  * width, which for 8 and 16 bits is exactly the little-endian bytes Arrow holds. A data page is thus
  * the frame bytes copied as they are, in bit-packed runs of 504 values (1008 bytes for 16 bits), the
  * run length parquet-java itself writes, behind one-byte run headers; every Parquet reader decodes it
  * (RLE_DICTIONARY is the most common encoding there is), and the file is no larger than the raw
  * pixels before compression, where PLAIN INT32 would double it. Repetition levels are two RLE runs per
  * frame (0, then 1 for the rest); definition levels one run per page unless frames are null.
+ * Levels here are at most 3, so one byte holds the value of an RLE run.
  *
  * <p>Pages carry no min/max statistics (nobody filters on pixel values, and skipping them keeps the
  * path a copy); parquet-java then leaves out the column's statistics and column index, as
@@ -34,14 +38,18 @@ final class FramePages {
     /** Values in a full bit-packed run: 63 groups of 8, whose header fits one byte, as parquet-java writes. */
     private static final int RUN_VALUES = 63 * 8;
     private static final byte FULL_RUN_HEADER = (byte) ((63 << 1) | 1);
+    /** The identity dictionary of every 16-bit value as PLAIN INT32; a row group's dictionary is a prefix of it. */
+    private static final byte[] IDENTITY = identity(1 << 16);
+    private static final VarHandle UINT16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final int valuesPerFrame;
     private final int bytesPerValue;
     private final boolean nullable;
-    /** Definition level of a present pixel: the repeated group adds 1, an optional frame another. */
+    /** Definition level of a present pixel: the repeated group and the optional element add 1 each, an optional frame another. */
     private final int presentLevel;
     private final int pageBytes;
-    private final DictionaryPage dictionary;
+    /** The largest pixel of the row group: 16-bit dictionaries go up to it (a 12-bit camera needs 4096 entries, not 65536). */
+    private int maxPixel;
 
     private PageWriter pageWriter;
     /** The data page's values: the bit width byte, then bit-packed runs. */
@@ -60,15 +68,15 @@ final class FramePages {
         int bits = FixedShapeTensorType.valueType(column.arrowField()).getBitWidth();
         this.bytesPerValue = bits / 8;
         this.nullable = column.arrowField().isNullable();
-        this.presentLevel = nullable ? 2 : 1;
+        this.presentLevel = nullable ? 3 : 2;
         this.pageBytes = pageBytes;
-        this.dictionary = identityDictionary(bits);
         this.values = new byte[Math.min(pageBytes, 1 << 20) + 2 * RUN_VALUES * bytesPerValue];
     }
 
     /** Starts a row group, whose pages go to {@code writer}. */
     void startRowGroup(PageWriter writer) {
         this.pageWriter = writer;
+        maxPixel = bytesPerValue == 1 ? 255 : 0;
         resetPage();
     }
 
@@ -107,7 +115,8 @@ final class FramePages {
         if (pageRows > 0) {
             writePage();
         }
-        pageWriter.writeDictionaryPage(dictionary);
+        int size = maxPixel + 1;
+        pageWriter.writeDictionaryPage(new DictionaryPage(BytesInput.from(IDENTITY, 0, 4 * size), size, Encoding.PLAIN));
         pageWriter = null;
     }
 
@@ -127,6 +136,13 @@ final class FramePages {
             int n = Math.min(remaining, RUN_VALUES - runValues);
             int bytes = n * bytesPerValue;
             pixels.getBytes(at, values, valuesLength, bytes);
+            if (bytesPerValue == 2) {
+                int max = maxPixel;
+                for (int b = valuesLength, end = valuesLength + bytes; b < end; b += 2) {
+                    max = Math.max(max, (short) UINT16.get(values, b) & 0xFFFF);
+                }
+                maxPixel = max;
+            }
             valuesLength += bytes;
             at += bytes;
             runValues += n;
@@ -166,20 +182,19 @@ final class FramePages {
         }
     }
 
-    /** The dictionary {@code 0, 1, …, 2^bits-1} as PLAIN INT32: index i stands for pixel value i. */
-    private static DictionaryPage identityDictionary(int bits) {
-        int size = 1 << bits;
+    /** {@code 0, 1, …, size-1} as PLAIN INT32: dictionary index i stands for pixel value i. */
+    private static byte[] identity(int size) {
         byte[] plain = new byte[4 * size];
         for (int i = 0; i < size; i++) {
             plain[4 * i] = (byte) i;
             plain[4 * i + 1] = (byte) (i >>> 8);
         }
-        return new DictionaryPage(BytesInput.from(plain), size, Encoding.PLAIN);
+        return plain;
     }
 
     /**
      * Repetition or definition levels of a data page v1: RLE runs (varint {@code count << 1}, then the
-     * level in one byte, levels here being at most 2) behind their 4-byte little-endian length.
+     * level in one byte) behind their 4-byte little-endian length.
      * Consecutive runs of the same level merge.
      */
     static final class LevelRuns {

@@ -60,8 +60,10 @@ record ParquetColumn(int fieldIndex, Field arrowField, Type parquet, Kind kind) 
             if (element.getIsSigned() || (element.getBitWidth() != 8 && element.getBitWidth() != 16)) {
                 return null;
             }
+            // the element is optional, as pyarrow writes it: pyarrow restores the extension type only if the list it
+            // reads has the canonical storage fixed_size_list<uint16> with nullable values (the pixels are never null)
             Type list = Types.list(repetition)
-                    .requiredElement(PrimitiveTypeName.INT32)
+                    .optionalElement(PrimitiveTypeName.INT32)
                     .as(LogicalTypeAnnotation.intType(element.getBitWidth(), false))
                     .named(name);
             return new ParquetColumn(fieldIndex, field, list, null);

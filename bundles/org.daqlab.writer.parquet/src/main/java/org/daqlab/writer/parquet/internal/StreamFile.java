@@ -401,9 +401,10 @@ final class StreamFile {
 
     /** Writes the footer of the whole file at the end of the last part (after the magic, if there is no part). */
     private void writeFooter() throws IOException {
+        String doc = document.apply(rows);
         Map<String, String> keyValues = new LinkedHashMap<>();
-        keyValues.put(StreamLayout.ARROW_SCHEMA, layout.arrowSchemaBase64);
-        keyValues.put(SegmentMetadata.KEY, document.apply(rows));
+        keyValues.put(StreamLayout.ARROW_SCHEMA, layout.arrowSchemaBase64(Map.of(SegmentMetadata.KEY, doc)));
+        keyValues.put(SegmentMetadata.KEY, doc);
         ParquetMetadata metadata = new ParquetMetadata(
                 new FileMetaData(layout.parquetSchema, keyValues, Version.FULL_VERSION), blocks);
         org.apache.parquet.format.FileMetaData footer =

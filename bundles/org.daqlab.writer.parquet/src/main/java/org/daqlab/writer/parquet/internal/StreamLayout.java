@@ -14,7 +14,9 @@ import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How the batches of one stream become Parquet: the columns written (and those skipped), the
@@ -34,7 +36,8 @@ final class StreamLayout {
     /** The schema of the columns parquet-java encodes (all but frames), for its column write store. */
     final MessageType scalarSchema;
     final ParquetProperties properties;
-    final String arrowSchemaBase64;
+    /** The Arrow schema as written: the declared fields and the stream's schema metadata. */
+    private final Schema declared;
     /** Rows written per column before the row group's size is checked: a few MB, at least one row. */
     final int sliceRows;
 
@@ -66,8 +69,7 @@ final class StreamLayout {
         this.parquetSchema = new MessageType("schema", all);
         this.scalarSchema = new MessageType("schema", scalars);
         this.properties = properties.build();
-        this.arrowSchemaBase64 = Base64.getEncoder().encodeToString(
-                ipcSchema(new Schema(declared, arrowSchema.getCustomMetadata())));
+        this.declared = new Schema(declared, arrowSchema.getCustomMetadata());
         this.sliceRows = (int) Math.max(1, Math.min(4096, (settings.rowGroupBytes() / 16) / Math.max(1, rowBytes)));
     }
 
@@ -89,6 +91,17 @@ final class StreamLayout {
             }
         }
         return new StreamLayout(schema, columns, skipped, settings);
+    }
+
+    /**
+     * The value of {@value #ARROW_SCHEMA}: the schema of the written columns with the stream's schema
+     * metadata and {@code extra} (pyarrow gives a table the metadata of this schema, not the file's
+     * key-value metadata, so what pandas users should see goes here too).
+     */
+    String arrowSchemaBase64(Map<String, String> extra) {
+        Map<String, String> metadata = new LinkedHashMap<>(declared.getCustomMetadata());
+        metadata.putAll(extra);
+        return Base64.getEncoder().encodeToString(ipcSchema(new Schema(declared.getFields(), metadata)));
     }
 
     /**
