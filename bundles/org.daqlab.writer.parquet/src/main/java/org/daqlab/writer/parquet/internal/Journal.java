@@ -104,7 +104,7 @@ final class Journal implements Closeable {
      * nothing else: spooled rows are dropped (the caller has made them durable in a part).
      */
     void replace(long partEnd, int parts, byte[] keyValuesJson) throws IOException {
-        Path aside = path.resolveSibling(path.getFileName() + ".new");
+        Path aside = aside(path);
         FileChannel next = FileChannel.open(aside, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE);
         long at;
@@ -130,8 +130,9 @@ final class Journal implements Closeable {
         }
     }
 
-    Path path() {
-        return path;
+    /** Where a replacement of the journal at {@code path} is written before it is renamed over it. */
+    static Path aside(Path path) {
+        return path.resolveSibling(path.getFileName() + ".new");
     }
 
     /** Closes and deletes the journal: the file it served is complete. */

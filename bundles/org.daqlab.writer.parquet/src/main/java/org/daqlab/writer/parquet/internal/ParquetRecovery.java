@@ -107,7 +107,7 @@ final class ParquetRecovery {
     /**
      * Completes one leftover and renames it to its final name.
      *
-     * @return what was recovered, or {@code null} if a live writer owns the file
+     * @return what was recovered, or {@code null} if a live writer owns the file or has completed it
      * @throws IOException if it cannot be recovered (the data and journal are kept)
      */
     static String recover(Path data, BufferAllocator allocator, ObjectMapper mapper) throws IOException {
@@ -134,7 +134,7 @@ final class ParquetRecovery {
      * Completes {@code data} in place from its journal: cuts it after its last complete part, writes
      * the spooled rows as a last part and the footer of the whole file, and deletes the journal.
      *
-     * @return what the file holds, or {@code null} if a live writer holds its lock
+     * @return what the file holds, or {@code null} if a live writer holds its lock or has completed it
      * @throws IOException if the journal or the parts cannot be read, or the file cannot be written
      */
     static Result complete(Path data, BufferAllocator allocator, ObjectMapper mapper) throws IOException {
@@ -148,11 +148,14 @@ final class ParquetRecovery {
         long dropped;
         try {
             FileLock lock = tryLock(channel);
-            if (lock == null) {
+            if (lock == null || !Files.exists(journalPath)) {
+                // a live writer holds it, or its writer completed it between the listing and now
                 channel.close();
                 return null;
             }
             journal = Journal.read(journalPath);
+            // a replacement the crash interrupted never took effect: the journal read here is the one in force
+            Files.deleteIfExists(Journal.aside(journalPath));
             StreamFile.Header header = StreamFile.Header.fromJson(mapper, journal.header());
             long size = channel.size();
             if (size < journal.partEnd()) {

@@ -83,6 +83,8 @@ final class ParquetRunWriter implements RunWriter {
             context.notice(ParquetColumn.unsupported(descriptor.stream(), field));
         }
         OutputFile output = context.createFile(name, "parquet");
+        // before this file has a journal, so that recovery does not list it
+        directories.accept(output.path().toAbsolutePath().getParent());
         Entry entry = new Entry(descriptor);
         try {
             entry.file = StreamFile.create(descriptor.stream(), layout, settings, output, mapper, context.allocator(),
@@ -95,7 +97,6 @@ final class ParquetRunWriter implements RunWriter {
         }
         current.put(descriptor.stream(), entry);
         all.add(entry);
-        directories.accept(output.path().toAbsolutePath().getParent());
         return entry;
     }
 
