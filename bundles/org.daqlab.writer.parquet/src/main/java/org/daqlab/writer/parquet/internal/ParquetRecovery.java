@@ -180,8 +180,8 @@ final class ParquetRecovery {
             file.abandon();
             throw e;
         }
-        file.close();
-        return new Result(file.stream(), file.rows(), spooled, journal.parts(), dropped, journal.stoppedBecause());
+        long rows = file.close();
+        return new Result(file.stream(), rows, spooled, journal.parts(), dropped, journal.stoppedBecause());
     }
 
     /** The row groups of the {@code parts} parts before {@code end}, read from their footers, last part first. */

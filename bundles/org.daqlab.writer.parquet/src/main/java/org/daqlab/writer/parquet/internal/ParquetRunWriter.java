@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,14 +140,25 @@ final class ParquetRunWriter implements RunWriter {
         }
     }
 
-    /** Completes every file; a failing one does not keep the others open. */
+    /**
+     * Completes every file; a failing one does not keep the others open. Files that failed go first:
+     * completing them cuts off what was not flushed, which gives back space if the disk is full.
+     */
     @Override
     public void close(RunStop stop) throws IOException {
         metadata.segmentClosed(stop);
         IOException failure = null;
-        for (Entry entry : all) {
+        List<Entry> failedFirst = new ArrayList<>(all);
+        failedFirst.sort(Comparator.comparing(e -> !e.file.failed()));
+        for (Entry entry : failedFirst) {
             try {
-                entry.file.close();
+                boolean failed = entry.file.failed();
+                long kept = entry.file.close();
+                if (failed) {
+                    context.notice("stream '" + entry.descriptor.stream() + "': " + entry.file.path().getFileName()
+                            + " failed and was completed with the " + kept + " rows flushed before the failure, of "
+                            + entry.file.rows() + " written");
+                }
             } catch (IOException | RuntimeException e) {
                 failure = addTo(failure, e instanceof IOException io ? io : new IOException(e.getMessage(), e));
             }

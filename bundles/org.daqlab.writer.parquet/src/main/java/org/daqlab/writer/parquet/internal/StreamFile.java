@@ -203,6 +203,11 @@ final class StreamFile {
         return rows;
     }
 
+    /** Whether writing or flushing failed; the file then takes nothing more and is completed from its journal. */
+    boolean failed() {
+        return failed;
+    }
+
     /**
      * Writes a batch whose columns are the layout's.
      *
@@ -289,23 +294,27 @@ final class StreamFile {
      * journal is deleted once that is durable. A file that failed earlier is completed from what was
      * durable, as recovery would ({@link ParquetRecovery#complete}).
      *
+     * @return the rows in the completed file: fewer than written if it failed
      * @throws IOException naming the file; its data and journal are then kept for recovery
      */
-    void close() throws IOException {
+    long close() throws IOException {
         if (closed) {
-            return;
+            throw new IOException("stream '" + stream + "': " + path + " is already closed");
         }
         closed = true;
         if (failed) {
             release();
             try {
-                ParquetRecovery.complete(path, allocator, mapper);
+                ParquetRecovery.Result completed = ParquetRecovery.complete(path, allocator, mapper);
+                if (completed == null) {
+                    throw new IOException("another process holds its lock");
+                }
+                return completed.rows();
             } catch (IOException | RuntimeException e) {
                 throw new IOException("stream '" + stream + "': " + path + " failed earlier and could not be completed "
                         + "from what was flushed (" + rootMessage(e) + "); it is kept with its journal and completed at the "
                         + "next start", e);
             }
-            return;
         }
         try {
             if (part != null) {
@@ -320,6 +329,7 @@ final class StreamFile {
                     + "; it is kept with its journal and completed at the next start", e);
         }
         release();
+        return rows;
     }
 
     /** Lets go of the file after a failure that the caller reports (the journal stays for recovery). */

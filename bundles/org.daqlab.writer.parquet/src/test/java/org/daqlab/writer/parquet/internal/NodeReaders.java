@@ -38,7 +38,8 @@ final class NodeReaders {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> run(String script, Path file) throws IOException, InterruptedException {
         install();
-        Path out = Files.createTempFile(file.getParent(), file.getFileName() + ".", ".json");
+        // in the temp directory: the file may be on a full disk
+        Path out = Files.createTempFile(file.getFileName() + ".", ".json");
         try {
             String output = exec(List.of("node", script, file.toAbsolutePath().toString(), out.toString()), 300);
             if (output != null) {
