@@ -2,7 +2,8 @@ package org.daqlab.bench;
 
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.compare.VectorEqualsVisitor;
+import org.apache.arrow.vector.compare.Range;
+import org.apache.arrow.vector.compare.RangeEqualsVisitor;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
@@ -17,7 +18,7 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Reads a file a contender of {@link ArrowWriteBench} wrote with Arrow Java's own readers and
- * compares every batch with the workload's, column by column. Without it a contender that wrote
+ * compares every row with the workload's, column by column. Without it a contender that wrote
  * wrong or fewer bytes would just look fast.
  */
 final class ArrowCheck {
@@ -38,26 +39,36 @@ final class ArrowCheck {
              ArrowReader reader = fileFormat ? new ArrowFileReader(channel, allocator, ArrowBenchAccess.codecs())
                      : new ArrowStreamReader(channel, allocator, ArrowBenchAccess.codecs())) {
             VectorSchemaRoot read = reader.getVectorSchemaRoot();
-            int batch = 0;
+            // the writer may gather batches (batch_rows): rows are compared across batch boundaries
+            int expectedBatch = 0;
+            int expectedRow = 0;
+            long row = 0;
             while (reader.loadNextBatch()) {
-                if (batch == workload.batches().size()) {
-                    throw new IOException(file + " has more batches than the workload's " + batch);
-                }
-                VectorSchemaRoot expected = workload.batches().get(batch);
-                if (read.getRowCount() != expected.getRowCount()) {
-                    throw new IOException(file + " batch " + batch + ": " + read.getRowCount() + " rows, written "
-                            + expected.getRowCount());
-                }
-                for (int c = 0; c < expected.getFieldVectors().size(); c++) {
-                    if (!VectorEqualsVisitor.vectorEquals(expected.getVector(c), read.getVector(c))) {
-                        throw new IOException(file + " batch " + batch + " column " + expected.getVector(c).getName()
-                                + " differs from what was written");
+                int readRow = 0;
+                while (readRow < read.getRowCount()) {
+                    if (expectedBatch == workload.batches().size()) {
+                        throw new IOException(file + " has more rows than the workload's " + row);
+                    }
+                    VectorSchemaRoot expected = workload.batches().get(expectedBatch);
+                    int length = Math.min(expected.getRowCount() - expectedRow, read.getRowCount() - readRow);
+                    for (int c = 0; c < expected.getFieldVectors().size(); c++) {
+                        Range range = new Range(expectedRow, readRow, length);
+                        if (!new RangeEqualsVisitor(expected.getVector(c), read.getVector(c)).rangeEquals(range)) {
+                            throw new IOException(file + " rows " + row + "…" + (row + length - 1) + " of column "
+                                    + expected.getVector(c).getName() + " differ from what was written");
+                        }
+                    }
+                    readRow += length;
+                    expectedRow += length;
+                    row += length;
+                    if (expectedRow == expected.getRowCount()) {
+                        expectedBatch++;
+                        expectedRow = 0;
                     }
                 }
-                batch++;
             }
-            if (batch != workload.batches().size()) {
-                throw new IOException(file + " has " + batch + " batches, written " + workload.batches().size());
+            if (row != workload.rows()) {
+                throw new IOException(file + " has " + row + " rows, written " + workload.rows());
             }
         }
     }

@@ -13,7 +13,8 @@ import java.util.Map;
  * Arrow IPC write benchmark: the workloads of {@link Hdf5WriteBench} ({@link Workloads}: 1,000
  * frames of 640×480 uint16 in batches of 10; a power meter's 10 M rows in batches of 1,000; an ADC's
  * 10 M rows of 8 channels in batches of 10,000) written by daqlab's Arrow writer, uncompressed (stream
- * and file format), with ZSTD level 1 and with LZ4 frames, against a raw sequential
+ * and file format, and the stream format with batches gathered to 10,000 rows), with ZSTD level 1
+ * and with LZ4 frames, against a raw sequential
  * {@link java.nio.channels.FileChannel} write of the same values, in the same run, to the same file
  * system. Rounds interleave the contenders ({@link WriteRounds}); the warm-up round's files are
  * read back with Arrow Java and compared batch by batch ({@link ArrowCheck}).
@@ -27,6 +28,7 @@ public final class ArrowWriteBench {
 
     private static final String NONE = "arrow none";
     private static final String NONE_FILE = "arrow none, file format";
+    private static final String NONE_GATHERED = "arrow none, batch_rows 10000";
     private static final String ZSTD = "arrow zstd 1";
     private static final String LZ4 = "arrow lz4_frame";
     private static final String RAW = "raw FileChannel";
@@ -46,10 +48,11 @@ public final class ArrowWriteBench {
             for (String name : options.getOrDefault("workloads", "frames,scalars,adc").split(",")) {
                 try (Workload workload = Workloads.named(name, allocator, options)) {
                     List<Contender> all = List.of(
-                            new DaqlabArrowWrite(NONE, "stream", "none", 0, allocator),
-                            new DaqlabArrowWrite(NONE_FILE, "file", "none", 0, allocator),
-                            new DaqlabArrowWrite(ZSTD, "stream", "zstd", 1, allocator),
-                            new DaqlabArrowWrite(LZ4, "stream", "lz4_frame", 0, allocator),
+                            new DaqlabArrowWrite(NONE, "stream", "none", 0, 0, allocator),
+                            new DaqlabArrowWrite(NONE_FILE, "file", "none", 0, 0, allocator),
+                            new DaqlabArrowWrite(NONE_GATHERED, "stream", "none", 0, 10_000, allocator),
+                            new DaqlabArrowWrite(ZSTD, "stream", "zstd", 1, 0, allocator),
+                            new DaqlabArrowWrite(LZ4, "stream", "lz4_frame", 0, 0, allocator),
                             new RawSequentialWrite());
                     List<Contender> contenders = WriteRounds.chosen(all, options.get("contenders"));
                     // one extension for both formats: it does not change what is timed, and the check tells them apart
@@ -58,6 +61,7 @@ public final class ArrowWriteBench {
                     report.print(System.out, List.of(
                             new WriteReport.Comparison(NONE, RAW, 0.8),
                             new WriteReport.Comparison(NONE_FILE, RAW, 0.8),
+                            new WriteReport.Comparison(NONE_GATHERED, RAW, Double.NaN),
                             new WriteReport.Comparison(ZSTD, RAW, Double.NaN),
                             new WriteReport.Comparison(LZ4, RAW, Double.NaN)));
                 }

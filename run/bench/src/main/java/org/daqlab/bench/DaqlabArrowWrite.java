@@ -24,13 +24,16 @@ final class DaqlabArrowWrite implements Contender {
     private final String format;
     private final String compression;
     private final int level;
+    private final int batchRows;
     private final BufferAllocator allocator;
 
-    DaqlabArrowWrite(String label, String format, String compression, int level, BufferAllocator allocator) {
+    /** @param batchRows the writer's {@code batch_rows}: 0 writes each batch as it comes */
+    DaqlabArrowWrite(String label, String format, String compression, int level, int batchRows, BufferAllocator allocator) {
         this.label = label;
         this.format = format;
         this.compression = compression;
         this.level = level;
+        this.batchRows = batchRows;
         this.allocator = allocator;
     }
 
@@ -44,7 +47,7 @@ final class DaqlabArrowWrite implements Contender {
         String stream = workload.descriptor().stream();
         long cpu = ProcessCpu.nanos();
         long start = System.nanoTime();
-        RunWriter writer = ArrowBenchAccess.open(new BenchRunContext(file, allocator), format, compression, level, 0);
+        RunWriter writer = ArrowBenchAccess.open(new BenchRunContext(file, allocator), format, compression, level, batchRows);
         writer.describe(workload.descriptor());
         for (VectorSchemaRoot batch : workload.batches()) {
             writer.write(stream, batch);

@@ -83,10 +83,12 @@ public @interface ArrowWriterConfig {
 
     /** Property {@code compression}: one of {@link BodyCompression}'s option values. */
     @AttributeDefinition(name = "Compression",
-            description = "Arrow IPC body compression, buffer by buffer on the writer's thread. none: every Arrow reader "
-                    + "reads the files, and readers can memory-map them without copying; zstd: smaller files, a few "
-                    + "hundred MB/s per writer; lz4_frame: faster than zstd, larger files. Readers must support the codec "
-                    + "(pyarrow and Polars do; apache-arrow for JavaScript needs a decoder registered).",
+            description = "Arrow IPC body compression, buffer by buffer on the writer's thread. none: the fastest (as "
+                    + "fast as a raw write of the values), every Arrow reader reads the files, and readers can memory-map "
+                    + "them without copying. zstd: smaller files (sensor data here: a quarter to three quarters of the values) at "
+                    + "some 400-600 MB/s per writer (level 1, measured on one core). lz4_frame: about as fast as zstd "
+                    + "here, larger files. Readers must support the codec (pyarrow and Polars do; apache-arrow for "
+                    + "JavaScript needs a decoder registered). Parquet is the compact format for archives.",
             options = {
                 @Option(label = "None", value = "none"),
                 @Option(label = "ZSTD", value = "zstd"),

@@ -18,6 +18,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public final class ArrowBenchAccess {
 
+    /** One mapper for every segment, as a writer instance has one ({@link ArrowStorageWriter}). */
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
     private ArrowBenchAccess() {
     }
 
@@ -34,7 +37,7 @@ public final class ArrowBenchAccess {
         ArrowSettings settings = new ArrowSettings(IpcFormat.fromOption(format), codec,
                 codec == BodyCompression.ZSTD ? BodyCompression.checkZstdLevel(level) : level, batchRows,
                 ArrowSettings.DEFAULT_BATCH_BYTES);
-        return new ArrowRunWriter(context, settings, new ObjectMapper(), directory -> { });
+        return new ArrowRunWriter(context, settings, MAPPER, directory -> { });
     }
 
     /** The writer's codecs as a reader's factory (Arrow Java's readers ask one for the codec of each batch). */
