@@ -10,7 +10,9 @@ import org.apache.arrow.vector.ipc.ReadChannel;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.parquet.Version;
+import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.format.RowGroup;
@@ -86,6 +88,8 @@ final class StreamFile {
     /** The {@value SegmentMetadata#KEY} document for a file of so many rows. */
     private final LongFunction<String> document;
     private final FramePages[] frames;
+    /** parquet-java's encoding properties, with this file's recycled buffers. */
+    private final ParquetProperties properties;
     private final byte[][] scratch = {new byte[64]};
 
     /** End of the last complete part, where the next part or the final footer goes. */
@@ -121,6 +125,8 @@ final class StreamFile {
         this.allocator = allocator;
         this.document = document;
         this.compressor = new PageCodecs(settings.level()).getCompressor(settings.compression().parquet);
+        // each column fills a page's worth of slabs, releases them when the page is written and fills them again
+        this.properties = layout.properties(new RecyclingAllocator(2L * layout.columns.size() * settings.pageBytes()));
         this.frames = new FramePages[layout.columns.size()];
         for (int i = 0; i < frames.length; i++) {
             if (layout.columns.get(i).isFrame()) {
@@ -379,8 +385,8 @@ final class StreamFile {
         partStart = partEnd;
         // the constructor of this arity is the one without a Hadoop type among its overloads, so javac needs no Hadoop
         part = new ParquetFileWriter(new PartOutput(data, path, buffer, partStart), layout.parquetSchema,
-                ParquetFileWriter.Mode.CREATE, settings.rowGroupBytes(), 0, layout.properties.getColumnIndexTruncateLength(),
-                layout.properties.getStatisticsTruncateLength(), layout.properties.getPageWriteChecksumEnabled());
+                ParquetFileWriter.Mode.CREATE, settings.rowGroupBytes(), 0, properties.getColumnIndexTruncateLength(),
+                properties.getStatisticsTruncateLength(), properties.getPageWriteChecksumEnabled());
         part.start();
     }
 
@@ -484,12 +490,13 @@ final class StreamFile {
             pages = ColumnChunkPageWriteStore.builder()
                     .withCompressorProvider(column -> compressor)
                     .withSchema(layout.parquetSchema)
-                    .withAllocator(layout.properties.getAllocator())
-                    .withColumnIndexTruncateLength(layout.properties.getColumnIndexTruncateLength())
-                    .withPageWriteChecksumEnabled(layout.properties.getPageWriteChecksumEnabled())
+                    // the compressed pages of a row group, of every size, are not worth recycling
+                    .withAllocator(new HeapByteBufferAllocator())
+                    .withColumnIndexTruncateLength(properties.getColumnIndexTruncateLength())
+                    .withPageWriteChecksumEnabled(properties.getPageWriteChecksumEnabled())
                     .build();
             scalars = layout.scalarSchema.getFieldCount() == 0 ? null
-                    : layout.properties.newColumnWriteStore(layout.scalarSchema, pages, pages);
+                    : properties.newColumnWriteStore(layout.scalarSchema, pages, pages);
             for (int i = 0; i < writers.length; i++) {
                 ParquetColumn column = layout.columns.get(i);
                 if (column.isFrame()) {
