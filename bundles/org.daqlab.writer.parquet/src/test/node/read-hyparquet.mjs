@@ -60,6 +60,7 @@ writeFileSync(out, JSON.stringify({
       codec: c.meta_data.codec,
       encodings: c.meta_data.encodings,
       num_values: jsonValue(c.meta_data.num_values),
+      statistics: jsonValue(c.meta_data.statistics),
       dictionary_page_offset: jsonValue(c.meta_data.dictionary_page_offset),
       data_page_offset: jsonValue(c.meta_data.data_page_offset),
     })),

@@ -88,6 +88,7 @@ final class StreamFile {
     /** The {@value SegmentMetadata#KEY} document for a file of so many rows. */
     private final LongFunction<String> document;
     private final FramePages[] frames;
+    private final PlainPages[] plain;
     /** parquet-java's encoding properties, with this file's recycled buffers. */
     private final ParquetProperties properties;
     private final byte[][] scratch = {new byte[64]};
@@ -128,9 +129,12 @@ final class StreamFile {
         // each column fills a page's worth of slabs, releases them when the page is written and fills them again
         this.properties = layout.properties(new RecyclingAllocator(2L * layout.columns.size() * settings.pageBytes()));
         this.frames = new FramePages[layout.columns.size()];
+        this.plain = new PlainPages[layout.columns.size()];
         for (int i = 0; i < frames.length; i++) {
             if (layout.columns.get(i).isFrame()) {
                 frames[i] = new FramePages(layout.columns.get(i), settings.pageBytes());
+            } else if (layout.plain(i)) {
+                plain[i] = PlainPages.of(layout.columns.get(i), settings.byteStreamSplit(), settings.pageBytes());
             }
         }
     }
@@ -502,6 +506,9 @@ final class StreamFile {
                 if (column.isFrame()) {
                     frames[i].startRowGroup(pages.getPageWriter(layout.parquetSchema.getColumnDescription(
                             new String[] {column.parquet().getName(), "list", "element"})));
+                } else if (plain[i] != null) {
+                    plain[i].startRowGroup(pages.getPageWriter(layout.parquetSchema.getColumnDescription(
+                            new String[] {column.parquet().getName()})));
                 } else {
                     writers[i] = scalars.getColumnWriter(layout.scalarSchema.getColumnDescription(
                             new String[] {column.parquet().getName()}));
@@ -515,6 +522,8 @@ final class StreamFile {
                 FieldVector vector = batch.getVector(column.fieldIndex());
                 if (column.isFrame()) {
                     frames[i].write((FixedShapeTensorVector) vector, from, to);
+                } else if (plain[i] != null) {
+                    plain[i].write(vector, from, to);
                 } else {
                     column.write(vector, from, to, writers[i], scratch);
                 }
@@ -529,10 +538,8 @@ final class StreamFile {
 
         long bufferedBytes() {
             long bytes = scalars == null ? 0 : scalars.getBufferedSize();
-            for (FramePages f : frames) {
-                if (f != null) {
-                    bytes += f.bufferedBytes();
-                }
+            for (int i = 0; i < frames.length; i++) {
+                bytes += frames[i] != null ? frames[i].bufferedBytes() : plain[i] != null ? plain[i].bufferedBytes() : 0;
             }
             return bytes;
         }
@@ -542,9 +549,11 @@ final class StreamFile {
                 if (scalars != null) {
                     scalars.flush();
                 }
-                for (FramePages f : frames) {
-                    if (f != null) {
-                        f.endRowGroup();
+                for (int i = 0; i < frames.length; i++) {
+                    if (frames[i] != null) {
+                        frames[i].endRowGroup();
+                    } else if (plain[i] != null) {
+                        plain[i].endRowGroup();
                     }
                 }
                 part.startBlock(groupRows);
