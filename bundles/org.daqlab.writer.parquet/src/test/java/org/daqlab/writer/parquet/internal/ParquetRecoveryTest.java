@@ -131,6 +131,25 @@ class ParquetRecoveryTest {
     }
 
     @Test
+    void bytesAfterTheLastCompletePartAreCutOffAndReported() throws Exception {
+        Path copy;
+        try (LiveSegment live = new LiveSegment(dir.resolve("live"), SMALL_GROUPS, TestBatches.ADC)) {
+            for (int batch = 0; batch < 8; batch++) {
+                live.adc(batch * 1300L, 1300);
+            }
+            live.run.flush(); // 1.4 MB of rows: a part
+            copy = Leftovers.copy(live.file("adc0"), dir.resolve("crash"));
+        }
+        assertEquals(1, Journal.read(Journal.of(copy)).parts());
+        Leftovers.appendGarbage(copy, 100_000); // as a half-written row group would be
+
+        String report = ParquetRecovery.recover(copy, allocator, mapper);
+
+        new Readback(NodeReaders.hyparquet(finalName(copy)), "recovered").assertAdc(0, 8 * 1300, 0);
+        assertTrue(report.contains("100000 bytes written after the last flush were incomplete and cut off"), report);
+    }
+
+    @Test
     void fileThatALiveWriterHoldsIsLeftAlone() throws Exception {
         try (LiveSegment live = new LiveSegment(dir, Map.of(), TestBatches.ADC)) {
             live.adc(0, 100);
