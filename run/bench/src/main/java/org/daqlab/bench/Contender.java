@@ -2,7 +2,7 @@ package org.daqlab.bench;
 
 import java.nio.file.Path;
 
-/** One way of writing a {@link Workload} to a file in {@link Hdf5WriteBench}. */
+/** One way of writing a {@link Workload} to a file in a write benchmark ({@link Hdf5WriteBench}, {@link ArrowWriteBench}). */
 interface Contender {
 
     /** The name in the report, e.g. {@code daqlab deflate}. */
@@ -14,8 +14,8 @@ interface Contender {
      */
     Written write(Workload workload, Path file) throws Exception;
 
-    /** Whether the file is HDF5 (and checked with {@link Hdf5Check} after the warm-up). */
-    default boolean writesHdf5() {
+    /** Whether the file is in the benchmark's format (HDF5, Arrow IPC), and so checked after the warm-up. */
+    default boolean writesFormat() {
         return true;
     }
 

@@ -37,11 +37,6 @@ final class DaqlabParquetWrite implements Contender {
     }
 
     @Override
-    public boolean writesHdf5() {
-        return false;
-    }
-
-    @Override
     public Written write(Workload workload, Path file) throws IOException {
         String stream = workload.descriptor().stream();
         long cpu = ProcessCpu.nanos();

@@ -40,11 +40,6 @@ final class DuckdbParquetWrite implements Contender {
     }
 
     @Override
-    public boolean writesHdf5() {
-        return false;
-    }
-
-    @Override
     public Written write(Workload workload, Path file) throws IOException, InterruptedException {
         List<String> command = List.of("node", script.toString(), input.toString(), file.toString(), compression);
         Process process = new ProcessBuilder(command).directory(script.getParent().toFile())

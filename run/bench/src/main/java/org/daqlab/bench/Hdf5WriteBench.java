@@ -5,9 +5,6 @@ import org.apache.arrow.memory.RootAllocator;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -24,10 +21,8 @@ import java.util.concurrent.Executors;
  * <p>A plain measured main rather than JMH: one write is 0.2–0.7 GB and takes seconds, so a few
  * timed repetitions are the measurement and JIT warm-up is one round; the h5py baseline runs in
  * another process and times itself, which JMH cannot interleave with the Java contenders; and
- * interleaving matters here, because the machine is shared: every round runs all contenders back to
- * back (in reverse order every other round), so that load from other work hits them alike and the
- * per-round ratios stay meaningful. Round 0 is a warm-up and not counted; each HDF5 file it writes is
- * read back with h5py ({@link Hdf5Check}), so every contender is known to write the same data.
+ * interleaving matters here, because the machine is shared ({@link WriteRounds}). The warm-up round's
+ * HDF5 files are read back with h5py ({@link Hdf5Check}), so every contender is known to write the same data.
  *
  * <p>Options: {@code --dir} (default {@code run/bench/target/hdf5-bench}; inputs for h5py and the
  * files written go there, each file deleted after it is measured), {@code --rounds} (measured, default
@@ -53,7 +48,7 @@ public final class Hdf5WriteBench {
     public static void main(String[] args) throws Exception {
         // jhdf logs every group and attribute it writes at INFO; keep the report readable
         System.setProperty("org.slf4j.simpleLogger.log.io.jhdf", "warn");
-        Map<String, String> options = options(args);
+        Map<String, String> options = WriteRounds.options(args);
         Path dir = Files.createDirectories(Path.of(options.getOrDefault("dir", "run/bench/target/hdf5-bench")));
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "5"));
         int threads = Integer.parseInt(options.getOrDefault("threads",
@@ -74,7 +69,7 @@ public final class Hdf5WriteBench {
         });
         try (BufferAllocator allocator = new RootAllocator()) {
             for (String name : options.getOrDefault("workloads", "frames,scalars,adc").split(",")) {
-                try (Workload workload = workload(name, allocator, options)) {
+                try (Workload workload = Workloads.named(name, allocator, options)) {
                     Path manifest = ColumnFiles.export(workload, CHUNKING, dir);
                     List<Contender> all = List.of(
                             new DaqlabHdf5Write(DAQLAB_DEFLATE, "deflate", 1, true, CHUNKING, workers, threads, allocator),
@@ -84,8 +79,8 @@ public final class Hdf5WriteBench {
                             h5py(H5PY_NONE, python, script, manifest, "--compression none"),
                             h5py(H5PY_NONE_WHOLE, python, script, manifest, "--compression none --writes whole"),
                             new RawSequentialWrite());
-                    List<Contender> contenders = chosen(all, options.get("contenders"));
-                    Hdf5Report report = measure(workload, contenders, rounds, dir,
+                    List<Contender> contenders = WriteRounds.chosen(all, options.get("contenders"));
+                    WriteReport report = WriteRounds.measure(workload, contenders, rounds, dir, "h5",
                             file -> Hdf5Check.check(python, script.getParent(), manifest, file));
                     report.print(System.out, comparisons(name));
                 }
@@ -97,88 +92,18 @@ public final class Hdf5WriteBench {
         System.out.println("Machine load at the end: " + BenchMain.machineLoad());
     }
 
-    /** The contenders named in {@code --contenders} (labels, separated by semicolons: labels hold commas), or all of them. */
-    private static List<Contender> chosen(List<Contender> all, String names) {
-        if (names == null) {
-            return all;
-        }
-        List<String> wanted = List.of(names.split(";"));
-        List<Contender> chosen = all.stream().filter(c -> wanted.contains(c.label())).toList();
-        if (chosen.size() != wanted.size()) {
-            throw new IllegalArgumentException("--contenders " + names + ": known are "
-                    + all.stream().map(Contender::label).toList());
-        }
-        return chosen;
-    }
-
-    /** Checks a written file (and throws if it is wrong). */
-    private interface FileCheck {
-        void check(Path file) throws Exception;
-    }
-
-    private static Hdf5Report measure(Workload workload, List<Contender> contenders, int rounds, Path dir,
-            FileCheck warmUpCheck) throws Exception {
-        Hdf5Report report = new Hdf5Report(workload);
-        for (int round = 0; round <= rounds; round++) {
-            System.out.printf("%s round %d%s: %s%n", workload.name(), round, round == 0 ? " (warm-up)" : "",
-                    BenchMain.machineLoad());
-            List<Contender> order = new ArrayList<>(contenders);
-            if (round % 2 == 1) {
-                Collections.reverse(order);
-            }
-            for (Contender contender : order) {
-                Path file = dir.resolve(workload.name() + "-" + contender.label().replaceAll("[^A-Za-z0-9]+", "-") + ".h5");
-                Files.deleteIfExists(file);
-                Contender.Written written = contender.write(workload, file);
-                System.out.printf("  %-36s %7.3f s %7.0f MB/s  cpu %7.3f s  file %8.1f MB  %s%n", contender.label(),
-                        written.seconds(), workload.bytes() / 1e6 / written.seconds(), written.cpuSeconds(),
-                        written.fileBytes() / 1e6, written.phases());
-                if (round == 0 && contender.writesHdf5()) {
-                    warmUpCheck.check(file);
-                }
-                Files.delete(file);
-                if (round > 0) {
-                    report.add(contender.label(), written);
-                }
-            }
-        }
-        return report;
-    }
-
     /** What each workload is judged by: the goals for frames; the same ratios, without a goal, for the rest. */
-    private static List<Hdf5Report.Comparison> comparisons(String workload) {
+    private static List<WriteReport.Comparison> comparisons(String workload) {
         boolean frames = workload.equals("frames");
         return List.of(
-                new Hdf5Report.Comparison(DAQLAB_DEFLATE, H5PY_DEFLATE, frames ? 1.5 : Double.NaN),
-                new Hdf5Report.Comparison(DAQLAB_DEFLATE, H5PY_DEFLATE_WHOLE, Double.NaN),
-                new Hdf5Report.Comparison(DAQLAB_NONE, RAW, frames ? 0.8 : Double.NaN),
-                new Hdf5Report.Comparison(DAQLAB_NONE, H5PY_NONE, Double.NaN),
-                new Hdf5Report.Comparison(DAQLAB_NONE, H5PY_NONE_WHOLE, Double.NaN));
-    }
-
-    private static Workload workload(String name, BufferAllocator allocator, Map<String, String> options) {
-        int rows = Integer.parseInt(options.getOrDefault("rows", "10000000"));
-        return switch (name) {
-            case "frames" -> Workloads.frames(allocator, Integer.parseInt(options.getOrDefault("frames", "1000")), 10);
-            case "scalars" -> Workloads.scalars(allocator, rows, 1_000);
-            case "adc" -> Workloads.adc(allocator, rows, 10_000, 8);
-            default -> throw new IllegalArgumentException("workload '" + name + "' is not one of frames, scalars, adc");
-        };
+                new WriteReport.Comparison(DAQLAB_DEFLATE, H5PY_DEFLATE, frames ? 1.5 : Double.NaN),
+                new WriteReport.Comparison(DAQLAB_DEFLATE, H5PY_DEFLATE_WHOLE, Double.NaN),
+                new WriteReport.Comparison(DAQLAB_NONE, RAW, frames ? 0.8 : Double.NaN),
+                new WriteReport.Comparison(DAQLAB_NONE, H5PY_NONE, Double.NaN),
+                new WriteReport.Comparison(DAQLAB_NONE, H5PY_NONE_WHOLE, Double.NaN));
     }
 
     private static H5pyWrite h5py(String label, String python, Path script, Path manifest, String options) {
         return new H5pyWrite(label, python, script, manifest, List.of(options.split(" ")));
-    }
-
-    /** {@code --name value} pairs. */
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i < args.length; i += 2) {
-            if (!args[i].startsWith("--") || i + 1 == args.length) {
-                throw new IllegalArgumentException("expected --name value pairs, got " + String.join(" ", args));
-            }
-            options.put(args[i].substring(2), args[i + 1]);
-        }
-        return options;
     }
 }

@@ -8,9 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +16,7 @@ import java.util.Map;
  * Parquet writer, through the {@code @duckdb/node-api} npm package) and by a raw sequential
  * {@link java.nio.channels.FileChannel} write, in the same run, to the same file system; with zstd
  * (the writers' default level 3) and uncompressed. Workloads as in {@link Hdf5WriteBench}
- * ({@link Workloads}): frames, scalars, ADC, each reported on its own.
+ * ({@link Workloads#named}): frames, scalars, ADC, each reported on its own.
  *
  * <p>DuckDB gets the values as a table loaded, before its timing starts, from an uncompressed Parquet
  * file that daqlab's writer wrote of the workload (DuckDB reads Parquet natively; raw column files
@@ -27,8 +24,8 @@ import java.util.Map;
  * {@code COPY t TO 'x.parquet' (FORMAT parquet, COMPRESSION …)} plus an fsync, measured inside its
  * process. daqlab's time runs from opening the segment to the closed, fsynced file.
  *
- * <p>Rounds interleave the contenders (reversed every other round) because the machine is shared;
- * round 0 is a warm-up and not counted, and every Parquet file it writes is read back with DuckDB
+ * <p>Rounds interleave the contenders ({@link WriteRounds}) because the machine is shared; round 0 is
+ * a warm-up and not counted, and every Parquet file it writes is read back with DuckDB
  * ({@code check_parquet.mjs}: rows and the sum of every column), which must agree with the input.
  *
  * <p>Options: {@code --dir} (default {@code run/bench/target/parquet-bench}), {@code --rounds}
@@ -50,7 +47,7 @@ public final class ParquetWriteBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = options(args);
+        Map<String, String> options = WriteRounds.options(args);
         // absolute: the DuckDB scripts run in their own directory
         Path dir = Files.createDirectories(Path.of(options.getOrDefault("dir", "run/bench/target/parquet-bench"))).toAbsolutePath();
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "5"));
@@ -64,7 +61,7 @@ public final class ParquetWriteBench {
         System.out.println("Machine load at the start: " + BenchMain.machineLoad());
         try (BufferAllocator allocator = new RootAllocator()) {
             for (String name : options.getOrDefault("workloads", "frames,scalars,adc").split(",")) {
-                try (Workload workload = workload(name, allocator, options)) {
+                try (Workload workload = Workloads.named(name, allocator, options)) {
                     Path input = dir.resolve(name + "-input.parquet");
                     Files.deleteIfExists(input);
                     new DaqlabParquetWrite("input", "uncompressed", allocator).write(workload, input);
@@ -76,8 +73,8 @@ public final class ParquetWriteBench {
                             new DaqlabParquetWrite(DAQLAB_NONE, "uncompressed", allocator),
                             new DuckdbParquetWrite(DUCKDB_NONE, script, input, "uncompressed"),
                             new RawSequentialWrite());
-                    List<Contender> contenders = chosen(all, options.get("contenders"));
-                    Hdf5Report report = measure(workload, contenders, rounds, dir, file -> {
+                    List<Contender> contenders = WriteRounds.chosen(all, options.get("contenders"));
+                    WriteReport report = WriteRounds.measure(workload, contenders, rounds, dir, "parquet", file -> {
                         Map<String, Object> found = check(node, file);
                         if (!same(expected, found)) {
                             throw new IllegalStateException(file + " holds " + found + ", the input " + expected);
@@ -92,59 +89,12 @@ public final class ParquetWriteBench {
         System.out.println("Machine load at the end: " + BenchMain.machineLoad());
     }
 
-    /** The contenders named in {@code --contenders} (labels, separated by semicolons), or all of them. */
-    private static List<Contender> chosen(List<Contender> all, String names) {
-        if (names == null) {
-            return all;
-        }
-        List<String> wanted = List.of(names.split(";"));
-        List<Contender> chosen = all.stream().filter(c -> wanted.contains(c.label())).toList();
-        if (chosen.size() != wanted.size()) {
-            throw new IllegalArgumentException("--contenders " + names + ": known are " + all.stream().map(Contender::label).toList());
-        }
-        return chosen;
-    }
-
-    /** Checks a written file (and throws if it is wrong). */
-    private interface FileCheck {
-        void check(Path file) throws Exception;
-    }
-
-    private static Hdf5Report measure(Workload workload, List<Contender> contenders, int rounds, Path dir,
-            FileCheck warmUpCheck) throws Exception {
-        Hdf5Report report = new Hdf5Report(workload);
-        for (int round = 0; round <= rounds; round++) {
-            System.out.printf("%s round %d%s: %s%n", workload.name(), round, round == 0 ? " (warm-up)" : "",
-                    BenchMain.machineLoad());
-            List<Contender> order = new ArrayList<>(contenders);
-            if (round % 2 == 1) {
-                Collections.reverse(order);
-            }
-            for (Contender contender : order) {
-                Path file = dir.resolve(workload.name() + "-" + contender.label().replaceAll("[^A-Za-z0-9]+", "-") + ".parquet");
-                Files.deleteIfExists(file);
-                Contender.Written written = contender.write(workload, file);
-                System.out.printf("  %-22s %7.3f s %7.0f MB/s  cpu %7.3f s  file %8.1f MB  %s%n", contender.label(),
-                        written.seconds(), workload.bytes() / 1e6 / written.seconds(), written.cpuSeconds(),
-                        written.fileBytes() / 1e6, written.phases());
-                if (round == 0 && !(contender instanceof RawSequentialWrite)) {
-                    warmUpCheck.check(file);
-                }
-                Files.delete(file);
-                if (round > 0) {
-                    report.add(contender.label(), written);
-                }
-            }
-        }
-        return report;
-    }
-
     /** The goal for zstd against DuckDB; uncompressed against the raw write and DuckDB, without a goal. */
-    private static List<Hdf5Report.Comparison> comparisons() {
+    private static List<WriteReport.Comparison> comparisons() {
         return List.of(
-                new Hdf5Report.Comparison(DAQLAB_ZSTD, DUCKDB_ZSTD, 0.5),
-                new Hdf5Report.Comparison(DAQLAB_NONE, RAW, Double.NaN),
-                new Hdf5Report.Comparison(DAQLAB_NONE, DUCKDB_NONE, Double.NaN));
+                new WriteReport.Comparison(DAQLAB_ZSTD, DUCKDB_ZSTD, 0.5),
+                new WriteReport.Comparison(DAQLAB_NONE, RAW, Double.NaN),
+                new WriteReport.Comparison(DAQLAB_NONE, DUCKDB_NONE, Double.NaN));
     }
 
     @SuppressWarnings("unchecked")
@@ -189,25 +139,4 @@ public final class ParquetWriteBench {
         }
     }
 
-    private static Workload workload(String name, BufferAllocator allocator, Map<String, String> options) {
-        int rows = Integer.parseInt(options.getOrDefault("rows", "10000000"));
-        return switch (name) {
-            case "frames" -> Workloads.frames(allocator, Integer.parseInt(options.getOrDefault("frames", "1000")), 10);
-            case "scalars" -> Workloads.scalars(allocator, rows, 1_000);
-            case "adc" -> Workloads.adc(allocator, rows, 10_000, 8);
-            default -> throw new IllegalArgumentException("workload '" + name + "' is not one of frames, scalars, adc");
-        };
-    }
-
-    /** {@code --name value} pairs. */
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i < args.length; i += 2) {
-            if (!args[i].startsWith("--") || i + 1 == args.length) {
-                throw new IllegalArgumentException("expected --name value pairs, got " + String.join(" ", args));
-            }
-            options.put(args[i].substring(2), args[i + 1]);
-        }
-        return options;
-    }
 }

@@ -12,7 +12,7 @@ import java.nio.file.StandardOpenOption;
 /**
  * The speed limit of the file system: the workload's column values, batch by batch, gathered into
  * a 4 MiB direct buffer that is written with one {@link FileChannel#write} whenever it is full, then
- * an fsync. No format, no compression, no per-column files: the bytes an uncompressed HDF5 file must
+ * an fsync. No format, no compression, no per-column files: the bytes an uncompressed file (HDF5, Arrow) must
  * hold at the least, written as cheaply as Java can.
  */
 final class RawSequentialWrite implements Contender {
@@ -27,7 +27,7 @@ final class RawSequentialWrite implements Contender {
     }
 
     @Override
-    public boolean writesHdf5() {
+    public boolean writesFormat() {
         return false;
     }
 

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The three streams of the HDF5 benchmark, generated deterministically (fixed seeds), in the shapes
+ * The three streams of the write benchmarks, generated deterministically (fixed seeds), in the shapes
  * ARCHITECTURE.md gives instruments: a camera's frames, a power meter's scalars and a wide ADC.
  * Values are realistic rather than constant, because what is written decides how fast deflate runs.
  */
@@ -27,6 +27,20 @@ final class Workloads {
     private static final long T0 = 1_769_351_565_000_000_000L;
 
     private Workloads() {
+    }
+
+    /**
+     * The workload {@code name} as the write benchmarks run it ({@code --rows}, {@code --frames}):
+     * frames in batches of 10, scalars in batches of 1,000 rows, 8-channel ADC in batches of 10,000.
+     */
+    static Workload named(String name, BufferAllocator allocator, Map<String, String> options) {
+        int rows = Integer.parseInt(options.getOrDefault("rows", "10000000"));
+        return switch (name) {
+            case "frames" -> frames(allocator, Integer.parseInt(options.getOrDefault("frames", "1000")), 10);
+            case "scalars" -> scalars(allocator, rows, 1_000);
+            case "adc" -> adc(allocator, rows, 10_000, 8);
+            default -> throw new IllegalArgumentException("workload '" + name + "' is not one of frames, scalars, adc");
+        };
     }
 
     /** {@code frames} 640×480 12-bit frames in uint16 ({@link CameraFrames}) at 100 fps, {@code batchFrames} per batch. */

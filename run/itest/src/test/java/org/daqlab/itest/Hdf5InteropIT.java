@@ -30,7 +30,7 @@ class Hdf5InteropIT {
 
     private static final Path CHECKER_DIR = Path.of("src", "test", "python").toAbsolutePath();
     private static final String PYTHON = "/usr/bin/python3";
-    private static final List<String> STREAMS = List.of("power_meter_01", "adc0", "camera0");
+    static final List<String> STREAMS = List.of("power_meter_01", "adc0", "camera0");
     /** The simulated camera's frames (features/sim: 256 × 256 at 16 bits). */
     private static final List<Integer> FRAME = List.of(256, 256);
     private static final String FRAME_DTYPE = "<u2";
@@ -111,7 +111,7 @@ class Hdf5InteropIT {
      *
      * @return rows published per stream during the run
      */
-    private static Map<String, Long> assertWrittenWithoutLoss(Launcher.Result run, Set<String> writers) throws IOException {
+    static Map<String, Long> assertWrittenWithoutLoss(Launcher.Result run, Set<String> writers) throws IOException {
         String output = run.output();
         assertEquals(0, run.exitCode(), output);
         assertTrue(output.contains("records lost 0\n"), output);
@@ -145,7 +145,7 @@ class Hdf5InteropIT {
      * Runs check_h5.py on {@code h5} (against the CSV files in {@code csvDir} unless null, and the
      * camera's test pattern) and returns its report once it found no departure from FORMAT.md.
      */
-    private static Map<String, Object> check(Path h5, Path csvDir, Path report) throws IOException, InterruptedException {
+    static Map<String, Object> check(Path h5, Path csvDir, Path report) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(PYTHON, "-B", CHECKER_DIR.resolve("check_h5.py").toString(),
                 h5.toString(), "--test-pattern", "camera0", "--report", report.toString()));
         if (csvDir != null) {
@@ -164,7 +164,7 @@ class Hdf5InteropIT {
      * consecutive frame numbers, each burnt into its frame's pixels, which follow the test pattern;
      * h5dump shows every group and dataset.
      */
-    private static void assertHoldsEveryPublishedRow(Map<String, Object> report, Map<String, Long> published) {
+    static void assertHoldsEveryPublishedRow(Map<String, Object> report, Map<String, Long> published) {
         Map<String, Object> groups = object(report, "groups");
         assertEquals(Set.copyOf(STREAMS), groups.keySet(), "groups of " + report.get("file"));
         assertEquals(0L, number(report, "h5dump", "exit_code"), "h5dump -H -p " + report.get("file"));
@@ -188,7 +188,7 @@ class Hdf5InteropIT {
      * Every stream's rows are the CSV writer's, value for value (check_h5.py compares timestamps
      * exactly and doubles bit for bit); units, ranges, instrument and run metadata are its sidecars'.
      */
-    private static void assertEqualsTheCsvFiles(Map<String, Object> report, Map<String, Long> published) {
+    static void assertEqualsTheCsvFiles(Map<String, Object> report, Map<String, Long> published) {
         for (String stream : STREAMS) {
             assertEquals(published.get(stream), number(report, "groups", stream, "csv", "rows"), stream + " CSV rows");
             assertEquals(0L, number(report, "groups", stream, "csv", "mismatched_values"), stream);
@@ -255,11 +255,11 @@ class Hdf5InteropIT {
      * A ring file of the test's own: the default one in /dev/shm is shared by every platform on the
      * machine, so a test run beside another would lose records to it.
      */
-    private static String ring(Path work) {
+    static String ring(Path work) {
         return work.resolve("ring.dat").toString();
     }
 
-    private static Path onlyFile(Path dir, String suffix) throws IOException {
+    static Path onlyFile(Path dir, String suffix) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             List<Path> matching = files.filter(f -> f.toString().endsWith(suffix)).toList();
             assertEquals(1, matching.size(), suffix + " files in " + dir + ": " + matching);

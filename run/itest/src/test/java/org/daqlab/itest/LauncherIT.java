@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The README's main command, run as a user runs it: {@code run/daqlab --duration … --output …}. */
@@ -62,6 +63,10 @@ class LauncherIT {
             assertEquals(1, names.size(), "one file, HDF5: " + names);
             assertTrue(names.get(0).endsWith("_v1.h5"), names.toString());
         }
+        // the default logging configuration: daqlab's INFO lines, none of jhdf's per-attribute chatter
+        assertTrue(r.output().contains("INFO  org.daqlab.core [org.daqlab.core.internal.WriterRunner] writer 'hdf5' completed"),
+                r.output());
+        assertFalse(r.output().contains("jhdf"), r.output());
     }
 
     @Test

@@ -171,13 +171,7 @@ class PythonRingReaderIT {
 
     /** Runs the node decoder (installing its pinned apache-arrow first on a fresh checkout). */
     private static Map<String, Object> decode(Path dump, Path output) throws IOException, InterruptedException {
-        if (!Files.isDirectory(DECODER.resolve("node_modules"))) {
-            Launcher.Result install = Launcher.exec(DECODER, 300, List.of("npm", "ci", "--no-audit", "--no-fund"));
-            assertEquals(0, install.exitCode(), "npm ci in " + DECODER + " (needs the npm registry): " + install.output());
-        }
-        Launcher.Result r = Launcher.exec(DECODER, 120,
-                List.of("node", "decode-ring-dump.mjs", dump.toString(), output.toString()));
-        assertEquals(0, r.exitCode(), r.output());
+        Support.node(DECODER, "decode-ring-dump.mjs", dump.toString(), output.toString());
         return Support.readJson(output);
     }
 

@@ -9,7 +9,9 @@ import org.osgi.util.tracker.ServiceTracker;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,6 +76,28 @@ final class Support {
             throw new AssertionError("python3 csv could not read " + file + ": " + new String(out, StandardCharsets.UTF_8));
         }
         return JSON.readValue(out, List.class);
+    }
+
+    /**
+     * Runs {@code node script args…} in {@code dir}, a directory with a package.json whose pinned
+     * packages are installed first if they are not yet (a fresh checkout: needs the npm registry).
+     * {@code npm install --no-save} installs what package-lock.json pins, like {@code npm ci}, which
+     * refuses DuckDB's lock file (its per-platform bindings are optional dependencies that npm 9–10
+     * leaves out of a lock and then misses).
+     */
+    static void node(Path dir, String script, String... args) throws IOException, InterruptedException {
+        if (!Files.isDirectory(dir.resolve("node_modules"))) {
+            Launcher.Result install = Launcher.exec(dir, 600, List.of("npm", "install", "--no-save", "--no-audit", "--no-fund"));
+            if (install.exitCode() != 0) {
+                throw new AssertionError("npm install in " + dir + " (needs the npm registry): " + install.output());
+            }
+        }
+        List<String> command = new ArrayList<>(List.of("node", script));
+        command.addAll(List.of(args));
+        Launcher.Result r = Launcher.exec(dir, 300, command);
+        if (r.exitCode() != 0) {
+            throw new AssertionError(String.join(" ", command) + " in " + dir + " failed: " + r.output());
+        }
     }
 
     @SuppressWarnings("unchecked")

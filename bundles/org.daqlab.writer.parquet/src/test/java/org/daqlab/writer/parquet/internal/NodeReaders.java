@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
  * Reads Parquet files with readers that share no code with parquet-java: hyparquet (with
  * hyparquet-compressors, and apache-arrow for the ARROW:schema key) and DuckDB, through the node
  * scripts in {@code src/test/node}, whose pinned packages are installed with {@code npm ci} on first use.
+ * (DuckDB's node package is pinned to a version whose per-platform bindings the registry has for every
+ * platform: npm leaves bindings it cannot find out of the lock, and {@code npm ci} then refuses the lock.)
  */
 final class NodeReaders {
 

@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Collects the measured rounds of one workload in {@link Hdf5WriteBench} and prints them as Markdown
+ * Collects the measured rounds of one workload in a write benchmark ({@link Hdf5WriteBench},
+ * {@link ArrowWriteBench}) and prints them as Markdown
  * tables: per contender the median time, the range over the rounds, the median speed and the file
  * size; per comparison the speed ratio (the baseline's time ÷ daqlab's, so above 1 means daqlab is
  * faster), as the ratio of the medians and as the range of the ratios within each round (the
@@ -15,7 +16,7 @@ import java.util.Map;
  * MB are 10^6 bytes; speeds are the workload's value bytes per second. The CPU time shows what a
  * write costs independently of how much of the machine other work left it.
  */
-final class Hdf5Report {
+final class WriteReport {
 
     /** A line of the comparison table; {@code goal} is NaN where the issue sets none. */
     record Comparison(String daqlab, String baseline, double goal) {
@@ -25,7 +26,7 @@ final class Hdf5Report {
     private final long bytes;
     private final Map<String, List<Contender.Written>> rounds = new LinkedHashMap<>();
 
-    Hdf5Report(Workload workload) {
+    WriteReport(Workload workload) {
         this.workload = workload;
         this.bytes = workload.bytes();
     }

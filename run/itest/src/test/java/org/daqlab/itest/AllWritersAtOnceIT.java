@@ -1,0 +1,137 @@
+package org.daqlab.itest;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * HDF5, Arrow IPC, Parquet and CSV writers in one run (issue 5: "a run with HDF5, Arrow and Parquet
+ * writers active at once loses nothing"), each file read by a reader we did not write: h5py
+ * ({@code check_h5.py}), the {@code apache-arrow} npm package (the Arrow writer's
+ * {@code read-arrow.mjs}), hyparquet (the Parquet writer's {@code read-hyparquet.mjs}) and Python's
+ * csv module. Every stream's rows are in every format, in order, with the CSV writer's values
+ * (integers exactly, doubles bit for bit); frames, which CSV leaves out, have the same pixel sums
+ * in Arrow and Parquet.
+ */
+class AllWritersAtOnceIT {
+
+    private static final Path ROOT = Path.of("..", "..").toAbsolutePath().normalize();
+    private static final Path ARROW_READER = ROOT.resolve("bundles/org.daqlab.writer.arrow/src/test/node");
+    private static final Path PARQUET_READER = ROOT.resolve("bundles/org.daqlab.writer.parquet/src/test/node");
+
+    @Test
+    void hdf5ArrowParquetAndCsvWrittenAtOnceHoldEveryPublishedRow(@TempDir Path work) throws Exception {
+        Path out = work.resolve("out");
+        Launcher.Result run = Launcher.run(work, "--duration", "10", "--output", out.toString(),
+                "--writers", "hdf5,arrow,parquet,csv", "--ring", Hdf5InteropIT.ring(work));
+        Map<String, Long> published = Hdf5InteropIT.assertWrittenWithoutLoss(run, Set.of("hdf5", "arrow", "parquet", "csv"));
+
+        Map<String, Object> h5 = Hdf5InteropIT.check(Hdf5InteropIT.onlyFile(out, ".h5"), out, work.resolve("h5.json"));
+        Hdf5InteropIT.assertHoldsEveryPublishedRow(h5, published);
+        Hdf5InteropIT.assertEqualsTheCsvFiles(h5, published);
+
+        for (String stream : Hdf5InteropIT.STREAMS) {
+            List<List<String>> csv = Support.readCsv(Hdf5InteropIT.onlyFile(out, "_" + stream + ".csv"));
+            Map<String, List<Object>> arrow = arrowColumns(Hdf5InteropIT.onlyFile(out, "_" + stream + ".arrows"), work.resolve(stream + "-arrow.json"));
+            Map<String, List<Object>> parquet = parquetColumns(Hdf5InteropIT.onlyFile(out, "_" + stream + ".parquet"), work.resolve(stream + "-parquet.json"));
+            long rows = published.get(stream);
+            assertEquals(rows, csv.size() - 1, stream + " CSV rows");
+            for (Map.Entry<String, List<Object>> column : arrow.entrySet()) {
+                assertEquals(rows, column.getValue().size(), stream + "." + column.getKey() + " rows in Arrow");
+            }
+            assertEquals(arrow.keySet(), parquet.keySet(), stream + ": columns in Arrow and Parquet");
+            List<String> header = csv.get(0);
+            for (int c = 0; c < header.size(); c++) {
+                String name = header.get(c);
+                List<Object> a = arrow.get(name);
+                List<Object> p = parquet.get(name);
+                if (a == null || p == null) {
+                    fail(stream + "." + name + " is in the CSV file but not in Arrow (" + arrow.keySet() + ") or Parquet");
+                }
+                for (int row = 0; row < rows; row++) {
+                    String expected = csv.get(row + 1).get(c);
+                    assertSameValue(expected, a.get(row), stream + "." + name + " row " + row + " in Arrow");
+                    assertSameValue(expected, p.get(row), stream + "." + name + " row " + row + " in Parquet");
+                }
+            }
+        }
+        assertSameFrames(arrowColumns(Hdf5InteropIT.onlyFile(out, "_camera0.arrows"), work.resolve("frames-arrow.json")).get("frame"),
+                parquetColumns(Hdf5InteropIT.onlyFile(out, "_camera0.parquet"), work.resolve("frames-parquet.json")).get("frame"),
+                published.get("camera0"));
+    }
+
+    /** The columns of an Arrow IPC file as apache-arrow reads them, batches concatenated. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, List<Object>> arrowColumns(Path file, Path json) throws IOException, InterruptedException {
+        Support.node(ARROW_READER, "read-arrow.mjs", json.toString(), file.toString());
+        Map<String, Object> entry = ((List<Map<String, Object>>) Support.readJson(json).get("files")).get(0);
+        assertNull(entry.get("error"), file + " read by apache-arrow");
+        Map<String, List<Object>> columns = new LinkedHashMap<>();
+        for (Map<String, Object> batch : (List<Map<String, Object>>) entry.get("batches")) {
+            for (Map.Entry<String, Object> column : ((Map<String, Object>) batch.get("columns")).entrySet()) {
+                columns.computeIfAbsent(column.getKey(), k -> new ArrayList<>()).addAll((List<Object>) column.getValue());
+            }
+        }
+        return columns;
+    }
+
+    /** The columns of a Parquet file as hyparquet reads them. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, List<Object>> parquetColumns(Path file, Path json) throws IOException, InterruptedException {
+        Support.node(PARQUET_READER, "read-hyparquet.mjs", file.toString(), json.toString());
+        return (Map<String, List<Object>>) Support.readJson(json).get("columns");
+    }
+
+    /**
+     * A CSV cell and a value another reader gave: integers equal exactly, other numbers as the same
+     * double (each side printed it in its own shortest round-trip form), text and booleans as text.
+     */
+    private static void assertSameValue(String csv, Object value, String what) {
+        if (value == null) {
+            assertEquals("", csv, what + " is null");
+            return;
+        }
+        String text = String.valueOf(value);
+        if (csv.matches("-?\\d+") && text.matches("-?\\d+")) {
+            assertEquals(csv, text, what);
+        } else if (isNumber(csv) && isNumber(text)) {
+            assertEquals(Double.doubleToLongBits(Double.parseDouble(csv)), Double.doubleToLongBits(Double.parseDouble(text)),
+                    what + ": " + csv + " vs " + text);
+        } else {
+            assertEquals(csv.toLowerCase(), text.toLowerCase(), what);
+        }
+    }
+
+    private static boolean isNumber(String text) {
+        try {
+            Double.parseDouble(text);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** Every frame has the same number of pixels and pixel sum in Arrow ({length, sum}) and Parquet ({n, sum}). */
+    @SuppressWarnings("unchecked")
+    private static void assertSameFrames(List<Object> arrow, List<Object> parquet, long frames) {
+        assertEquals(frames, arrow.size(), "frames in Arrow");
+        assertEquals(frames, parquet.size(), "frames in Parquet");
+        for (int i = 0; i < frames; i++) {
+            Map<String, Object> a = (Map<String, Object>) arrow.get(i);
+            Map<String, Object> p = (Map<String, Object>) parquet.get(i);
+            assertEquals(String.valueOf(a.get("length")), String.valueOf(p.get("n")), "pixels of frame " + i);
+            assertEquals(String.valueOf(a.get("sum")), String.valueOf(p.get("sum")), "pixel sum of frame " + i);
+        }
+    }
+}
