@@ -35,7 +35,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -63,8 +62,8 @@ import java.util.function.LongFunction;
  * file to the last complete part, writes the spooled rows again and adds the final footer
  * ({@link ParquetRecovery}).
  *
- * <p>The data file is locked while the writer lives, so recovery in this or another process leaves
- * it alone. Used by one thread.
+ * <p>The journal is locked while the writer lives, and the file is registered in {@link LiveFiles},
+ * so recovery in another process or in this one leaves it alone. Used by one thread.
  */
 final class StreamFile {
 
@@ -78,7 +77,7 @@ final class StreamFile {
     /** The core's file, for row counts; {@code null} when recovery completes a file. */
     private final OutputFile output;
     private final FileChannel data;
-    private final FileLock lock;
+    /** The journal, whose lock marks the file as live (see {@link Journal}). */
     private final Journal journal;
     private final ObjectMapper mapper;
     /** For completing the file from its journal if it fails. */
@@ -112,7 +111,7 @@ final class StreamFile {
     private boolean closed;
 
     private StreamFile(String stream, StreamLayout layout, ParquetSettings settings, Path path, OutputFile output,
-            FileChannel data, FileLock lock, Journal journal, ObjectMapper mapper, BufferAllocator allocator,
+            FileChannel data, Journal journal, ObjectMapper mapper, BufferAllocator allocator,
             LongFunction<String> document) {
         this.stream = stream;
         this.layout = layout;
@@ -120,7 +119,6 @@ final class StreamFile {
         this.path = path;
         this.output = output;
         this.data = data;
-        this.lock = lock;
         this.journal = journal;
         this.mapper = mapper;
         this.allocator = allocator;
@@ -147,34 +145,36 @@ final class StreamFile {
     static StreamFile create(String stream, StreamLayout layout, ParquetSettings settings, OutputFile output,
             ObjectMapper mapper, BufferAllocator allocator, LongFunction<String> document) throws IOException {
         Path path = output.path();
-        FileChannel data = open(path);
+        if (!LiveFiles.claim(path)) {
+            throw new IOException(path + " is already open in this process");
+        }
+        FileChannel data = null;
         try {
-            FileLock lock = data.tryLock();
-            if (lock == null) {
-                throw new IOException(path + " is locked by another process");
-            }
+            data = open(path);
             byte[] header = new Header(stream, settings, layout.arrowSchema).toJson(mapper);
             Journal journal = Journal.create(Journal.of(path), header, 0, 0, utf8(document.apply(0)));
-            return new StreamFile(stream, layout, settings, path, output, data, lock, journal, mapper, allocator, document);
+            return new StreamFile(stream, layout, settings, path, output, data, journal, mapper, allocator, document);
         } catch (IOException | RuntimeException e) {
-            data.close();
+            if (data != null) {
+                data.close();
+            }
+            LiveFiles.release(path);
             throw e;
         }
     }
 
     /**
-     * Continues a file after a crash, for recovery: {@code data} (locked by the caller) holds
-     * {@code parts} complete parts ending at {@code partEnd}, whose row groups are {@code blocks};
-     * anything after them is cut off. The journal stays as it is until the rows written next (the
-     * spooled ones) are durable in a part.
+     * Continues a file after a crash, for recovery: {@code data} holds {@code parts} complete parts
+     * ending at {@code partEnd}, whose row groups are {@code blocks}; anything after them is cut off.
+     * The {@code journal} (locked and read by the caller) stays as it is until the rows written next
+     * (the spooled ones) are durable in a part.
      */
-    static StreamFile resume(Path path, FileChannel data, FileLock lock, Header header, long partEnd, int parts,
+    static StreamFile resume(Path path, FileChannel data, Journal journal, Header header, long partEnd, int parts,
             List<BlockMetaData> blocks, ObjectMapper mapper, BufferAllocator allocator, LongFunction<String> document)
             throws IOException {
         data.truncate(partEnd);
         StreamLayout layout = StreamLayout.of(header.stream, header.schema, header.settings);
-        Journal journal = Journal.existing(Journal.of(path), header.toJson(mapper));
-        StreamFile file = new StreamFile(header.stream, layout, header.settings, path, null, data, lock, journal, mapper,
+        StreamFile file = new StreamFile(header.stream, layout, header.settings, path, null, data, journal, mapper,
                 allocator, document);
         file.partEnd = partEnd;
         file.parts = parts;
@@ -350,18 +350,16 @@ final class StreamFile {
 
     private void release() {
         try {
-            journal.close();
-        } catch (IOException ignored) {
-            // the journal's content is on disk or not; closing does not change that
-        }
-        try {
-            if (lock.isValid()) {
-                lock.release();
-            }
             data.close();
         } catch (IOException ignored) {
-            // closing releases the lock in any case
+            // what was written is on disk or not; closing does not change that
         }
+        try {
+            journal.close(); // last: its lock keeps the file from other processes' recovery until now
+        } catch (IOException ignored) {
+            // as above
+        }
+        LiveFiles.release(path);
     }
 
     private void checkUsable() throws IOException {
