@@ -19,8 +19,9 @@ import java.util.Arrays;
  * a Parquet LIST of optional INT32 annotated INTEGER(8|16, unsigned)) without going value by value through
  * parquet-java.
  *
- * <p>The trick: the column is dictionary-encoded with the identity dictionary {@code 0…max}, so a
- * pixel's dictionary index is the pixel itself, and the indices are bit-packed at the pixel's own
+ * <p>The trick: the column is dictionary-encoded with the identity dictionary {@code 0…2^k-1}, k the
+ * bits the row group's pixels use, so a pixel's dictionary index is the pixel itself, and the indices
+ * are bit-packed at the pixel's own
  * width, which for 8 and 16 bits is exactly the little-endian bytes Arrow holds. A data page is thus
  * the frame bytes copied as they are, in bit-packed runs of 504 values (1008 bytes for 16 bits), the
  * run length parquet-java itself writes, behind one-byte run headers; every Parquet reader decodes it
@@ -41,6 +42,7 @@ final class FramePages {
     /** The identity dictionary of every 16-bit value as PLAIN INT32; a row group's dictionary is a prefix of it. */
     private static final byte[] IDENTITY = identity(1 << 16);
     private static final VarHandle UINT16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final int valuesPerFrame;
     private final int bytesPerValue;
@@ -48,8 +50,12 @@ final class FramePages {
     /** Definition level of a present pixel: the repeated group and the optional element add 1 each, an optional frame another. */
     private final int presentLevel;
     private final int pageBytes;
-    /** The largest pixel of the row group: 16-bit dictionaries go up to it (a 12-bit camera needs 4096 entries, not 65536). */
-    private int maxPixel;
+    /**
+     * Every bit set in a pixel of the row group, in each 16-bit lane: the dictionary of 16-bit pixels
+     * ends at the power of two above them (a 12-bit camera needs 4096 entries, not 65536). ORing eight
+     * bytes at a time costs far less than finding the maximum.
+     */
+    private long pixelBits;
 
     private PageWriter pageWriter;
     /** The data page's values: the bit width byte, then bit-packed runs. */
@@ -76,7 +82,7 @@ final class FramePages {
     /** Starts a row group, whose pages go to {@code writer}. */
     void startRowGroup(PageWriter writer) {
         this.pageWriter = writer;
-        maxPixel = bytesPerValue == 1 ? 255 : 0;
+        pixelBits = bytesPerValue == 1 ? 0xFF : 0;
         resetPage();
     }
 
@@ -115,7 +121,8 @@ final class FramePages {
         if (pageRows > 0) {
             writePage();
         }
-        int size = maxPixel + 1;
+        int bits = (int) ((pixelBits | pixelBits >>> 16 | pixelBits >>> 32 | pixelBits >>> 48) & 0xFFFF);
+        int size = bits == 0 ? 1 : Integer.highestOneBit(bits) << 1;
         pageWriter.writeDictionaryPage(new DictionaryPage(BytesInput.from(IDENTITY, 0, 4 * size), size, Encoding.PLAIN));
         pageWriter = null;
     }
@@ -137,11 +144,16 @@ final class FramePages {
             int bytes = n * bytesPerValue;
             pixels.getBytes(at, values, valuesLength, bytes);
             if (bytesPerValue == 2) {
-                int max = maxPixel;
-                for (int b = valuesLength, end = valuesLength + bytes; b < end; b += 2) {
-                    max = Math.max(max, (short) UINT16.get(values, b) & 0xFFFF);
+                long or = pixelBits;
+                int b = valuesLength;
+                int end = valuesLength + bytes;
+                for (; b + 8 <= end; b += 8) {
+                    or |= (long) LONG.get(values, b);
                 }
-                maxPixel = max;
+                for (; b < end; b += 2) {
+                    or |= (short) UINT16.get(values, b) & 0xFFFF;
+                }
+                pixelBits = or;
             }
             valuesLength += bytes;
             at += bytes;

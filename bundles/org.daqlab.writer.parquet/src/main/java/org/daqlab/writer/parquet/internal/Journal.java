@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +28,12 @@ import java.util.zip.CRC32C;
  *
  * <p>Records: kind (1 byte), payload length (4 bytes), CRC-32C of the payload (4 bytes), payload; all
  * little-endian. A record cut by a crash ends the journal there.
+ *
+ * <p>The journal is what marks a stream file as live: its writer (or the recovery completing it)
+ * holds a lock on it, taken on each replacement before it is renamed into place, so that the lock
+ * moves with it. The data file cannot carry the lock: on Linux a lock is released when any channel of
+ * the file in the process closes, and the core opens and closes the data file at every flush to sync
+ * it. For the same reason nothing in this process may open a live journal but its owner.
  */
 final class Journal implements Closeable {
 
@@ -47,8 +55,11 @@ final class Journal implements Closeable {
 
     private final Path path;
     private FileChannel channel;
+    /** The lock on {@link #channel}'s file, held as long as the journal is. */
+    private FileLock lock;
     private long size;
-    private final byte[] header;
+    /** The header record, kept in every replacement. */
+    private byte[] header;
     private final ByteBuffer recordHeader = ByteBuffer.allocate(RECORD_HEADER).order(ByteOrder.LITTLE_ENDIAN);
     private final CRC32C crc = new CRC32C();
 
@@ -73,12 +84,33 @@ final class Journal implements Closeable {
     }
 
     /**
-     * The journal at {@code path} as it is, for recovery: nothing is appended to it; it is replaced
-     * once the rows it spools are durable elsewhere.
+     * Opens the journal at {@code path} for recovery and locks it; nothing is appended to it, it is
+     * replaced (with the header {@link #read} found) once the rows it spools are durable elsewhere.
+     *
+     * @return the journal, or {@code null} if a live writer holds its lock
      */
-    static Journal existing(Path path, byte[] headerJson) {
-        return new Journal(path, headerJson);
+    static Journal lock(Path path) throws IOException {
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException heldInThisJvm) {
+            lock = null; // by a writer that LiveFiles does not know, e.g. of another version of this bundle
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        if (lock == null) {
+            channel.close();
+            return null;
+        }
+        Journal journal = new Journal(path, null);
+        journal.channel = channel;
+        journal.lock = lock;
+        journal.size = channel.size();
+        return journal;
     }
+
 
     /** Appends a record; {@link #force} makes it durable. */
     void append(Kind kind, byte[] payload, int length) throws IOException {
@@ -106,9 +138,14 @@ final class Journal implements Closeable {
     void replace(long partEnd, int parts, byte[] keyValuesJson) throws IOException {
         Path aside = aside(path);
         FileChannel next = FileChannel.open(aside, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE);
+                StandardOpenOption.WRITE, StandardOpenOption.READ);
         long at;
+        FileLock nextLock;
         try {
+            nextLock = next.tryLock();
+            if (nextLock == null) {
+                throw new IOException(aside + " is locked by another process");
+            }
             at = writeFully(next, 0, ByteBuffer.wrap(MAGIC));
             at = appendTo(next, at, Kind.HEADER, header, header.length);
             byte[] state = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putLong(partEnd).putInt(parts).array();
@@ -124,9 +161,10 @@ final class Journal implements Closeable {
         syncDirectory(path.toAbsolutePath().getParent());
         FileChannel previous = channel;
         channel = next;
+        lock = nextLock;
         size = at;
         if (previous != null) {
-            previous.close();
+            previous.close(); // the replaced journal's file is gone: its lock goes with it
         }
     }
 
@@ -135,12 +173,13 @@ final class Journal implements Closeable {
         return path.resolveSibling(path.getFileName() + ".new");
     }
 
-    /** Closes and deletes the journal: the file it served is complete. */
+    /** Deletes the journal (while it is still locked, so nobody takes it in between) and closes it: the file it served is complete. */
     void delete() throws IOException {
-        close();
         Files.deleteIfExists(path);
+        close();
     }
 
+    /** Closes the journal and so releases its lock. */
     @Override
     public void close() throws IOException {
         if (channel != null) {
@@ -170,12 +209,27 @@ final class Journal implements Closeable {
     }
 
     /**
-     * Reads a journal.
+     * Reads the journal through the channel that holds its lock.
      *
      * @throws IOException if it cannot be read or lacks its header and state (it was created with both)
      */
-    static Contents read(Path path) throws IOException {
-        byte[] all = Files.readAllBytes(path);
+    Contents read() throws IOException {
+        if (channel.size() > Integer.MAX_VALUE) {
+            throw new IOException(path + " is larger than 2 GiB: not a journal this writer wrote");
+        }
+        ByteBuffer bytes = ByteBuffer.allocate((int) channel.size());
+        while (bytes.hasRemaining()) {
+            if (channel.read(bytes, bytes.position()) < 0) {
+                break;
+            }
+        }
+        Contents contents = parse(path, bytes.array());
+        header = contents.header();
+        return contents;
+    }
+
+    /** Parses the bytes of the journal at {@code path} (named in errors). */
+    static Contents parse(Path path, byte[] all) throws IOException {
         ByteBuffer in = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
         for (byte b : MAGIC) {
             if (!in.hasRemaining() || in.get() != b) {

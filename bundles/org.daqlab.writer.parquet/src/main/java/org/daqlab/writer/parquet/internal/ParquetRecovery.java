@@ -16,11 +16,10 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -139,24 +138,40 @@ final class ParquetRecovery {
      */
     static Result complete(Path data, BufferAllocator allocator, ObjectMapper mapper) throws IOException {
         Path journalPath = Journal.of(data);
-        if (!Files.exists(data)) {
-            throw new IOException("the journal " + journalPath + " has no data file " + data.getFileName());
+        if (!LiveFiles.claim(data)) {
+            return null; // a writer or another recovery of this JVM has it open
         }
-        FileChannel channel = FileChannel.open(data, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            return completeClaimed(data, journalPath, allocator, mapper);
+        } finally {
+            LiveFiles.release(data);
+        }
+    }
+
+    private static Result completeClaimed(Path data, Path journalPath, BufferAllocator allocator, ObjectMapper mapper)
+            throws IOException {
+        Journal lockedJournal;
+        try {
+            lockedJournal = Journal.lock(journalPath);
+        } catch (NoSuchFileException completed) {
+            return null; // its writer completed it between the listing and now
+        }
+        if (lockedJournal == null) {
+            return null; // a live writer of another process holds it
+        }
         StreamFile file;
         Journal.Contents journal;
         long dropped;
+        FileChannel channel = null;
         try {
-            FileLock lock = tryLock(channel);
-            if (lock == null || !Files.exists(journalPath)) {
-                // a live writer holds it, or its writer completed it between the listing and now
-                channel.close();
-                return null;
+            journal = lockedJournal.read();
+            if (!Files.exists(data)) {
+                throw new IOException("the journal " + journalPath + " has no data file " + data.getFileName());
             }
-            journal = Journal.read(journalPath);
             // a replacement the crash interrupted never took effect: the journal read here is the one in force
             Files.deleteIfExists(Journal.aside(journalPath));
             StreamFile.Header header = StreamFile.Header.fromJson(mapper, journal.header());
+            channel = FileChannel.open(data, StandardOpenOption.READ, StandardOpenOption.WRITE);
             long size = channel.size();
             if (size < journal.partEnd()) {
                 throw new IOException(data + " has " + size + " bytes, but its journal says its parts end at byte "
@@ -165,10 +180,13 @@ final class ParquetRecovery {
             dropped = size - journal.partEnd();
             List<BlockMetaData> blocks = readParts(channel, data, journal.partEnd(), journal.parts());
             String document = new String(journal.keyValues(), StandardCharsets.UTF_8);
-            file = StreamFile.resume(data, channel, lock, header, journal.partEnd(), journal.parts(), blocks, mapper,
+            file = StreamFile.resume(data, channel, lockedJournal, header, journal.partEnd(), journal.parts(), blocks, mapper,
                     allocator, rows -> recoveredDocument(mapper, document, rows));
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            if (channel != null) {
+                channel.close();
+            }
+            lockedJournal.close();
             throw e;
         }
         long spooled = 0;
@@ -235,13 +253,6 @@ final class ParquetRecovery {
         }
     }
 
-    private static FileLock tryLock(FileChannel channel) throws IOException {
-        try {
-            return channel.tryLock();
-        } catch (OverlappingFileLockException ownedByThisJvm) {
-            return null;
-        }
-    }
 
     /** {@code x.parquet.part} becomes {@code x.parquet}, or {@code x.recovered.parquet} if that exists. */
     private static Path finalName(Path data) {

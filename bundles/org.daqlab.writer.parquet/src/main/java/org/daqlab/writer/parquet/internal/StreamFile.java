@@ -10,7 +10,9 @@ import org.apache.arrow.vector.ipc.ReadChannel;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.parquet.Version;
+import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.format.RowGroup;
@@ -33,7 +35,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -61,8 +62,8 @@ import java.util.function.LongFunction;
  * file to the last complete part, writes the spooled rows again and adds the final footer
  * ({@link ParquetRecovery}).
  *
- * <p>The data file is locked while the writer lives, so recovery in this or another process leaves
- * it alone. Used by one thread.
+ * <p>The journal is locked while the writer lives, and the file is registered in {@link LiveFiles},
+ * so recovery in another process or in this one leaves it alone. Used by one thread.
  */
 final class StreamFile {
 
@@ -76,7 +77,7 @@ final class StreamFile {
     /** The core's file, for row counts; {@code null} when recovery completes a file. */
     private final OutputFile output;
     private final FileChannel data;
-    private final FileLock lock;
+    /** The journal, whose lock marks the file as live (see {@link Journal}). */
     private final Journal journal;
     private final ObjectMapper mapper;
     /** For completing the file from its journal if it fails. */
@@ -86,6 +87,9 @@ final class StreamFile {
     /** The {@value SegmentMetadata#KEY} document for a file of so many rows. */
     private final LongFunction<String> document;
     private final FramePages[] frames;
+    private final PlainPages[] plain;
+    /** parquet-java's encoding properties, with this file's recycled buffers. */
+    private final ParquetProperties properties;
     private final byte[][] scratch = {new byte[64]};
 
     /** End of the last complete part, where the next part or the final footer goes. */
@@ -107,7 +111,7 @@ final class StreamFile {
     private boolean closed;
 
     private StreamFile(String stream, StreamLayout layout, ParquetSettings settings, Path path, OutputFile output,
-            FileChannel data, FileLock lock, Journal journal, ObjectMapper mapper, BufferAllocator allocator,
+            FileChannel data, Journal journal, ObjectMapper mapper, BufferAllocator allocator,
             LongFunction<String> document) {
         this.stream = stream;
         this.layout = layout;
@@ -115,16 +119,20 @@ final class StreamFile {
         this.path = path;
         this.output = output;
         this.data = data;
-        this.lock = lock;
         this.journal = journal;
         this.mapper = mapper;
         this.allocator = allocator;
         this.document = document;
         this.compressor = new PageCodecs(settings.level()).getCompressor(settings.compression().parquet);
+        // each column fills a page's worth of slabs, releases them when the page is written and fills them again
+        this.properties = layout.properties(new RecyclingAllocator(2L * layout.columns.size() * settings.pageBytes()));
         this.frames = new FramePages[layout.columns.size()];
+        this.plain = new PlainPages[layout.columns.size()];
         for (int i = 0; i < frames.length; i++) {
             if (layout.columns.get(i).isFrame()) {
                 frames[i] = new FramePages(layout.columns.get(i), settings.pageBytes());
+            } else if (layout.plain(i)) {
+                plain[i] = PlainPages.of(layout.columns.get(i), settings.byteStreamSplit(), settings.pageBytes());
             }
         }
     }
@@ -137,34 +145,36 @@ final class StreamFile {
     static StreamFile create(String stream, StreamLayout layout, ParquetSettings settings, OutputFile output,
             ObjectMapper mapper, BufferAllocator allocator, LongFunction<String> document) throws IOException {
         Path path = output.path();
-        FileChannel data = open(path);
+        if (!LiveFiles.claim(path)) {
+            throw new IOException(path + " is already open in this process");
+        }
+        FileChannel data = null;
         try {
-            FileLock lock = data.tryLock();
-            if (lock == null) {
-                throw new IOException(path + " is locked by another process");
-            }
+            data = open(path);
             byte[] header = new Header(stream, settings, layout.arrowSchema).toJson(mapper);
             Journal journal = Journal.create(Journal.of(path), header, 0, 0, utf8(document.apply(0)));
-            return new StreamFile(stream, layout, settings, path, output, data, lock, journal, mapper, allocator, document);
+            return new StreamFile(stream, layout, settings, path, output, data, journal, mapper, allocator, document);
         } catch (IOException | RuntimeException e) {
-            data.close();
+            if (data != null) {
+                data.close();
+            }
+            LiveFiles.release(path);
             throw e;
         }
     }
 
     /**
-     * Continues a file after a crash, for recovery: {@code data} (locked by the caller) holds
-     * {@code parts} complete parts ending at {@code partEnd}, whose row groups are {@code blocks};
-     * anything after them is cut off. The journal stays as it is until the rows written next (the
-     * spooled ones) are durable in a part.
+     * Continues a file after a crash, for recovery: {@code data} holds {@code parts} complete parts
+     * ending at {@code partEnd}, whose row groups are {@code blocks}; anything after them is cut off.
+     * The {@code journal} (locked and read by the caller) stays as it is until the rows written next
+     * (the spooled ones) are durable in a part.
      */
-    static StreamFile resume(Path path, FileChannel data, FileLock lock, Header header, long partEnd, int parts,
+    static StreamFile resume(Path path, FileChannel data, Journal journal, Header header, long partEnd, int parts,
             List<BlockMetaData> blocks, ObjectMapper mapper, BufferAllocator allocator, LongFunction<String> document)
             throws IOException {
         data.truncate(partEnd);
         StreamLayout layout = StreamLayout.of(header.stream, header.schema, header.settings);
-        Journal journal = Journal.existing(Journal.of(path), header.toJson(mapper));
-        StreamFile file = new StreamFile(header.stream, layout, header.settings, path, null, data, lock, journal, mapper,
+        StreamFile file = new StreamFile(header.stream, layout, header.settings, path, null, data, journal, mapper,
                 allocator, document);
         file.partEnd = partEnd;
         file.parts = parts;
@@ -340,18 +350,16 @@ final class StreamFile {
 
     private void release() {
         try {
-            journal.close();
-        } catch (IOException ignored) {
-            // the journal's content is on disk or not; closing does not change that
-        }
-        try {
-            if (lock.isValid()) {
-                lock.release();
-            }
             data.close();
         } catch (IOException ignored) {
-            // closing releases the lock in any case
+            // what was written is on disk or not; closing does not change that
         }
+        try {
+            journal.close(); // last: its lock keeps the file from other processes' recovery until now
+        } catch (IOException ignored) {
+            // as above
+        }
+        LiveFiles.release(path);
     }
 
     private void checkUsable() throws IOException {
@@ -379,8 +387,8 @@ final class StreamFile {
         partStart = partEnd;
         // the constructor of this arity is the one without a Hadoop type among its overloads, so javac needs no Hadoop
         part = new ParquetFileWriter(new PartOutput(data, path, buffer, partStart), layout.parquetSchema,
-                ParquetFileWriter.Mode.CREATE, settings.rowGroupBytes(), 0, layout.properties.getColumnIndexTruncateLength(),
-                layout.properties.getStatisticsTruncateLength(), layout.properties.getPageWriteChecksumEnabled());
+                ParquetFileWriter.Mode.CREATE, settings.rowGroupBytes(), 0, properties.getColumnIndexTruncateLength(),
+                properties.getStatisticsTruncateLength(), properties.getPageWriteChecksumEnabled());
         part.start();
     }
 
@@ -484,17 +492,21 @@ final class StreamFile {
             pages = ColumnChunkPageWriteStore.builder()
                     .withCompressorProvider(column -> compressor)
                     .withSchema(layout.parquetSchema)
-                    .withAllocator(layout.properties.getAllocator())
-                    .withColumnIndexTruncateLength(layout.properties.getColumnIndexTruncateLength())
-                    .withPageWriteChecksumEnabled(layout.properties.getPageWriteChecksumEnabled())
+                    // the compressed pages of a row group, of every size, are not worth recycling
+                    .withAllocator(new HeapByteBufferAllocator())
+                    .withColumnIndexTruncateLength(properties.getColumnIndexTruncateLength())
+                    .withPageWriteChecksumEnabled(properties.getPageWriteChecksumEnabled())
                     .build();
             scalars = layout.scalarSchema.getFieldCount() == 0 ? null
-                    : layout.properties.newColumnWriteStore(layout.scalarSchema, pages, pages);
+                    : properties.newColumnWriteStore(layout.scalarSchema, pages, pages);
             for (int i = 0; i < writers.length; i++) {
                 ParquetColumn column = layout.columns.get(i);
                 if (column.isFrame()) {
                     frames[i].startRowGroup(pages.getPageWriter(layout.parquetSchema.getColumnDescription(
                             new String[] {column.parquet().getName(), "list", "element"})));
+                } else if (plain[i] != null) {
+                    plain[i].startRowGroup(pages.getPageWriter(layout.parquetSchema.getColumnDescription(
+                            new String[] {column.parquet().getName()})));
                 } else {
                     writers[i] = scalars.getColumnWriter(layout.scalarSchema.getColumnDescription(
                             new String[] {column.parquet().getName()}));
@@ -508,6 +520,8 @@ final class StreamFile {
                 FieldVector vector = batch.getVector(column.fieldIndex());
                 if (column.isFrame()) {
                     frames[i].write((FixedShapeTensorVector) vector, from, to);
+                } else if (plain[i] != null) {
+                    plain[i].write(vector, from, to);
                 } else {
                     column.write(vector, from, to, writers[i], scratch);
                 }
@@ -522,10 +536,8 @@ final class StreamFile {
 
         long bufferedBytes() {
             long bytes = scalars == null ? 0 : scalars.getBufferedSize();
-            for (FramePages f : frames) {
-                if (f != null) {
-                    bytes += f.bufferedBytes();
-                }
+            for (int i = 0; i < frames.length; i++) {
+                bytes += frames[i] != null ? frames[i].bufferedBytes() : plain[i] != null ? plain[i].bufferedBytes() : 0;
             }
             return bytes;
         }
@@ -535,9 +547,11 @@ final class StreamFile {
                 if (scalars != null) {
                     scalars.flush();
                 }
-                for (FramePages f : frames) {
-                    if (f != null) {
-                        f.endRowGroup();
+                for (int i = 0; i < frames.length; i++) {
+                    if (frames[i] != null) {
+                        frames[i].endRowGroup();
+                    } else if (plain[i] != null) {
+                        plain[i].endRowGroup();
                     }
                 }
                 part.startBlock(groupRows);

@@ -4,6 +4,7 @@ import org.apache.arrow.vector.ipc.WriteChannel;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.parquet.bytes.ByteBufferAllocator;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
@@ -33,9 +34,12 @@ final class StreamLayout {
     final List<ParquetColumn> columns;
     final List<Field> skipped;
     final MessageType parquetSchema;
-    /** The schema of the columns parquet-java encodes (all but frames), for its column write store. */
+    /** The schema of the columns parquet-java encodes (all but frames and {@link PlainPages}' columns), for its column write store. */
     final MessageType scalarSchema;
-    final ParquetProperties properties;
+    /** Which columns {@link PlainPages} writes, by index in {@link #columns}. */
+    private final boolean[] plain;
+    /** parquet-java's settings for the columns, but the buffer allocator, which is each file's own ({@link #properties}). */
+    private final ParquetProperties.Builder properties;
     /** The Arrow schema as written: the declared fields and the stream's schema metadata. */
     private final Schema declared;
     /** Rows written per column before the row group's size is checked: a few MB, at least one row. */
@@ -49,17 +53,20 @@ final class StreamLayout {
         List<Type> scalars = new ArrayList<>();
         List<Field> declared = new ArrayList<>();
         long rowBytes = 0;
-        ParquetProperties.Builder properties = ParquetProperties.builder()
+        this.plain = new boolean[columns.size()];
+        this.properties = ParquetProperties.builder()
                 .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
                 .withPageSize(settings.pageBytes())
                 .withDictionaryPageSize(settings.pageBytes())
                 .withDictionaryEncoding(false)
                 .withByteStreamSplitEncoding(settings.byteStreamSplit());
-        for (ParquetColumn column : columns) {
+        for (int i = 0; i < columns.size(); i++) {
+            ParquetColumn column = columns.get(i);
             all.add(column.parquet());
             declared.add(column.arrowField());
             rowBytes += column.rowBytesEstimate();
-            if (!column.isFrame()) {
+            plain[i] = PlainPages.writes(column, settings.byteStreamSplit());
+            if (!column.isFrame() && !plain[i]) {
                 scalars.add(column.parquet());
                 if (column.dictionaryEncoded()) {
                     properties.withDictionaryEncoding(column.parquet().getName(), true);
@@ -68,9 +75,18 @@ final class StreamLayout {
         }
         this.parquetSchema = new MessageType("schema", all);
         this.scalarSchema = new MessageType("schema", scalars);
-        this.properties = properties.build();
         this.declared = new Schema(declared, arrowSchema.getCustomMetadata());
         this.sliceRows = (int) Math.max(1, Math.min(4096, (settings.rowGroupBytes() / 16) / Math.max(1, rowBytes)));
+    }
+
+    /** Whether column {@code i} of {@link #columns} is written by {@link PlainPages}. */
+    boolean plain(int i) {
+        return plain[i];
+    }
+
+    /** parquet-java's encoding properties, with {@code allocator} for the buffers of its column writers. */
+    ParquetProperties properties(ByteBufferAllocator allocator) {
+        return properties.withAllocator(allocator).build();
     }
 
     /**

@@ -26,7 +26,7 @@ class FlushTest {
             for (int batch = 0; batch < 300; batch++) {
                 live.power(batch * 10L, 10); // a 10 Hz power meter flushed every second, for five minutes
                 live.run.flush();
-                Journal.Contents journal = Journal.read(Journal.of(live.file("power_meter_01")));
+                Journal.Contents journal = Leftovers.journal(live.file("power_meter_01"));
                 assertEquals(0, journal.parts(), "still spooled after flush " + batch);
                 assertEquals(batch + 1, journal.batches().size(), "one spooled record per flush");
             }
@@ -48,7 +48,7 @@ class FlushTest {
                 live.adc((batch + 1) * 1300L, 1300);
                 live.run.flush();
                 flushes++;
-                Journal.Contents journal = Journal.read(Journal.of(live.file("adc0")));
+                Journal.Contents journal = Leftovers.journal(live.file("adc0"));
                 spooled |= !journal.batches().isEmpty();
                 if (journal.batches().isEmpty()) {
                     assertTrue(journal.parts() > 0, "flush " + flushes + ": the rows are in a part if not spooled");

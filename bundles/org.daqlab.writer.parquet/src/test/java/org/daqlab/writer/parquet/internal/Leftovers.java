@@ -30,6 +30,16 @@ final class Leftovers {
         return target;
     }
 
+    /**
+     * What the journal of stream file {@code dataFile} holds now. Reading a live writer's journal
+     * from this process releases the writer's lock on it for other processes (see {@link Journal}):
+     * fine in a test.
+     */
+    static Journal.Contents journal(Path dataFile) throws IOException {
+        Path journal = Journal.of(dataFile);
+        return Journal.parse(journal, Files.readAllBytes(journal));
+    }
+
     /** Cuts {@code file} to its first {@code size} bytes. */
     static void truncate(Path file, long size) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {

@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Reads Parquet files with readers that share no code with parquet-java: hyparquet (with
  * hyparquet-compressors, and apache-arrow for the ARROW:schema key) and DuckDB, through the node
- * scripts in {@code src/test/node}, whose pinned packages are installed with {@code npm install --no-save} on first use
- * (what package-lock.json pins; {@code npm ci} refuses this lock: DuckDB's per-platform bindings are
- * optional dependencies that npm leaves out of a lock and then misses).
+ * scripts in {@code src/test/node}, whose pinned packages are installed with {@code npm ci} on first use.
+ * (DuckDB's node package is pinned to a version whose per-platform bindings the registry has for every
+ * platform: npm leaves bindings it cannot find out of the lock, and {@code npm ci} then refuses the lock.)
  */
 final class NodeReaders {
 
@@ -60,9 +60,9 @@ final class NodeReaders {
             installed = true;
             return;
         }
-        String output = exec(List.of("npm", "install", "--no-save", "--no-audit", "--no-fund"), 600);
+        String output = exec(List.of("npm", "ci", "--no-audit", "--no-fund"), 600);
         if (output != null) {
-            throw new AssertionError("npm install in " + SCRIPTS + " (needs node, npm and the npm registry): " + output);
+            throw new AssertionError("npm ci in " + SCRIPTS + " (needs node, npm and the npm registry): " + output);
         }
         installed = true;
     }

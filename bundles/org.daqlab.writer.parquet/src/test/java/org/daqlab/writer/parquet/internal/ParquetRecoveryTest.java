@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -104,7 +106,7 @@ class ParquetRecoveryTest {
         for (StreamDescriptor stream : STREAMS) {
             Path copy = Leftovers.copy(live.file(stream.stream()), dir.resolve(name));
             copies.put(stream.stream(), copy);
-            journals.put(stream.stream(), Journal.read(Journal.of(copy)));
+            journals.put(stream.stream(), Leftovers.journal(copy));
         }
         return new Crash(flushed, copies, journals);
     }
@@ -131,6 +133,25 @@ class ParquetRecoveryTest {
     }
 
     @Test
+    void bytesAfterTheLastCompletePartAreCutOffAndReported() throws Exception {
+        Path copy;
+        try (LiveSegment live = new LiveSegment(dir.resolve("live"), SMALL_GROUPS, TestBatches.ADC)) {
+            for (int batch = 0; batch < 8; batch++) {
+                live.adc(batch * 1300L, 1300);
+            }
+            live.run.flush(); // 1.4 MB of rows: a part
+            copy = Leftovers.copy(live.file("adc0"), dir.resolve("crash"));
+        }
+        assertEquals(1, Leftovers.journal(copy).parts());
+        Leftovers.appendGarbage(copy, 100_000); // as a half-written row group would be
+
+        String report = ParquetRecovery.recover(copy, allocator, mapper);
+
+        new Readback(NodeReaders.hyparquet(finalName(copy)), "recovered").assertAdc(0, 8 * 1300, 0);
+        assertTrue(report.contains("100000 bytes written after the last flush were incomplete and cut off"), report);
+    }
+
+    @Test
     void fileThatALiveWriterHoldsIsLeftAlone() throws Exception {
         try (LiveSegment live = new LiveSegment(dir, Map.of(), TestBatches.ADC)) {
             live.adc(0, 100);
@@ -140,6 +161,13 @@ class ParquetRecoveryTest {
             assertNull(ParquetRecovery.recover(live.file("adc0"), allocator, mapper), "locked by the live writer");
 
             assertEquals(size, Files.size(live.file("adc0")));
+            assertTrue(lockedForOtherProcesses(Journal.of(live.file("adc0"))), "recovery in this JVM did not drop the writer's lock");
+            // what the core does at every flush: open the data file, sync it, close it
+            try (FileChannel sync = FileChannel.open(live.file("adc0"), StandardOpenOption.WRITE)) {
+                sync.force(true);
+            }
+            assertTrue(lockedForOtherProcesses(Journal.of(live.file("adc0"))), "the core's sync did not drop the writer's lock");
+            assertNull(ParquetRecovery.recover(live.file("adc0"), allocator, mapper), "still live");
             assertTrue(Files.exists(Journal.of(live.file("adc0"))));
             live.adc(100, 100);
             live.close();
@@ -204,6 +232,15 @@ class ParquetRecoveryTest {
         assertFalse(Files.exists(dir.resolve("out/old_adc0.parquet.part.journal")));
         assertTrue(next.context.notices.stream().anyMatch(n -> n.contains("old_adc0.parquet") && n.contains("300 rows")),
                 next.context.notices.toString());
+    }
+
+    /** Whether another process (Python's POSIX lockf, the same kind of lock as Java's) is refused the file's lock. */
+    private static boolean lockedForOtherProcesses(Path file) throws Exception {
+        Process p = new ProcessBuilder("python3", "-c",
+                "import fcntl, sys\nf = open(sys.argv[1], 'r+')\nfcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)", file.toString())
+                .redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor() != 0;
     }
 
     static Path finalName(Path part) {

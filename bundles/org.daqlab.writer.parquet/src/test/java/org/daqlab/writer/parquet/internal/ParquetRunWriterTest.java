@@ -219,6 +219,39 @@ class ParquetRunWriterTest {
         }
     }
 
+    /**
+     * The identity dictionary of 16-bit frames ends at the power of two above the pixels' bits: 4096
+     * entries (16 KiB as PLAIN INT32) for a 12-bit camera, 65536 for pixels that use all 16 bits.
+     */
+    @Test
+    void frameDictionaryCoversTheBitsThePixelsUse() throws Exception {
+        try (LiveSegment live = new LiveSegment(dir.resolve("full"), Map.of("compression", "uncompressed"), TestBatches.CAMERA)) {
+            live.camera(0, 20);
+            live.close();
+            assertEquals(65536 * 4, dictionaryPageBytes(NodeReaders.hyparquet(live.file("camera0"))), 64);
+        }
+        try (LiveSegment live = new LiveSegment(dir.resolve("12bit"), Map.of("compression", "uncompressed"), TestBatches.CAMERA)) {
+            VectorSchemaRoot frames = TestBatches.camera(live.allocator, 0, 20);
+            FieldVector pixels = ((FixedShapeTensorVector) frames.getVector("frame")).pixelVector();
+            for (int i = 0; i < pixels.getValueCount(); i++) {
+                ((org.apache.arrow.vector.UInt2Vector) pixels).set(i, (i * 37) & 0xFFF);
+            }
+            live.write("camera0", frames);
+            live.close();
+            Map<String, Object> read = NodeReaders.hyparquet(live.file("camera0"));
+            assertEquals(4096 * 4, dictionaryPageBytes(read), 64);
+            Map<String, Object> frame = map(new Readback(read, "12-bit").column("frame").get(19));
+            assertEquals((long) (19 * 48 * 37) & 0xFFF, Long.parseLong(String.valueOf(list(frame.get("head")).get(0))));
+        }
+    }
+
+    /** Bytes from the frame column's dictionary page to its first data page: the page's header and values. */
+    private static long dictionaryPageBytes(Map<String, Object> read) {
+        Map<String, Object> frame = chunks(rowGroups(read).get(0)).stream().filter(c -> c.get("path").equals("frame.list.element"))
+                .findFirst().orElseThrow();
+        return Long.parseLong(String.valueOf(frame.get("data_page_offset"))) - Long.parseLong(String.valueOf(frame.get("dictionary_page_offset")));
+    }
+
     /** uint8 frames that may be null: definition levels mark the missing frames. */
     @Test
     void nullableUint8FramesKeepTheirNulls() throws Exception {

@@ -25,7 +25,6 @@ import org.apache.arrow.vector.types.TimeUnit;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
-import org.daqlab.api.data.FixedShapeTensorType;
 import org.daqlab.api.data.FixedShapeTensorVector;
 import org.daqlab.api.data.StreamSchemas;
 import org.daqlab.api.run.RunStart;
@@ -53,10 +52,6 @@ final class TestBatches {
     static final int HEIGHT = 6;
     static final int WIDTH = 8;
     static final int ADC_CHANNELS = 16;
-
-    /** The power meter's columns after timestamp_ns, in order. */
-    static final List<String> POWER_COLUMNS = List.of("power", "note", "label", "ok", "i8", "u8", "i16", "u16", "i32",
-            "u32", "i64", "u64", "half", "f32", "at", "local_ms", "spectrum");
 
     static final StreamDescriptor POWER = new StreamDescriptor("power_meter_01", "pm-01", StreamSchemas.schema(
             "power_meter_01", "pm-01", List.of(
@@ -266,8 +261,4 @@ final class TestBatches {
         return root;
     }
 
-    /** The frame type of {@link #CAMERA}, for assertions. */
-    static FixedShapeTensorType frameType() {
-        return (FixedShapeTensorType) CAMERA.schema().findField("frame").getType();
-    }
 }
