@@ -80,16 +80,14 @@ final class Support {
 
     /**
      * Runs {@code node script args…} in {@code dir}, a directory with a package.json whose pinned
-     * packages are installed first if they are not yet (a fresh checkout: needs the npm registry).
-     * {@code npm install --no-save} installs what package-lock.json pins, like {@code npm ci}, which
-     * refuses DuckDB's lock file (its per-platform bindings are optional dependencies that npm 9–10
-     * leaves out of a lock and then misses).
+     * packages are installed first with {@code npm ci} if they are not yet (a fresh checkout: needs
+     * the npm registry).
      */
     static void node(Path dir, String script, String... args) throws IOException, InterruptedException {
         if (!Files.isDirectory(dir.resolve("node_modules"))) {
-            Launcher.Result install = Launcher.exec(dir, 600, List.of("npm", "install", "--no-save", "--no-audit", "--no-fund"));
+            Launcher.Result install = Launcher.exec(dir, 600, List.of("npm", "ci", "--no-audit", "--no-fund"));
             if (install.exitCode() != 0) {
-                throw new AssertionError("npm install in " + dir + " (needs the npm registry): " + install.output());
+                throw new AssertionError("npm ci in " + dir + " (needs the npm registry): " + install.output());
             }
         }
         List<String> command = new ArrayList<>(List.of("node", script));
