@@ -54,15 +54,18 @@ final class Hdf5RunWriter implements RunWriter {
         this.settings = settings;
         this.file = context.createFile(null, "h5");
         Path path = file.path();
-        this.data = create(path);
+        // live from here on: recovery in this JVM leaves it alone, and the journal's lock keeps other processes out
+        LiveSegments.claim(path);
         try {
-            // marks the segment as live, so that recovery in this or another process leaves it alone
-            if (data.tryLock() == null) {
-                throw new IOException(path + " is locked by another process");
+            this.data = create(path);
+            try {
+                this.journal = new Journal.Writer(Journal.of(path));
+            } catch (IOException | RuntimeException e) {
+                data.close();
+                throw e;
             }
-            this.journal = new Journal.Writer(Journal.of(path));
         } catch (IOException | RuntimeException e) {
-            data.close();
+            LiveSegments.release(path);
             throw e;
         }
         this.pool = pool;
@@ -185,19 +188,24 @@ final class Hdf5RunWriter implements RunWriter {
     @Override
     public void close(RunStop stop) throws IOException {
         Path journalPath = journal.path();
-        try (data) {
-            try (journal) {
-                for (StreamGroup group : allGroups) {
-                    for (ColumnWriter column : group.columns) {
-                        column.finish(sink());
+        try {
+            try (data) {
+                try (journal) {
+                    for (StreamGroup group : allGroups) {
+                        for (ColumnWriter column : group.columns) {
+                            column.finish(sink());
+                        }
                     }
+                    sink().awaitAll();
+                    journal.flush(true);
                 }
-                sink().awaitAll();
-                journal.flush(true);
+                build(journalPath);
             }
-            build(journalPath);
+            Files.delete(journalPath);
+        } finally {
+            // built, or left with its journal for recovery: no longer written either way
+            LiveSegments.release(file.path());
         }
-        Files.delete(journalPath);
     }
 
     /**

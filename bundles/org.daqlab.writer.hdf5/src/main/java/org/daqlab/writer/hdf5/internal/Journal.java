@@ -64,6 +64,13 @@ final class Journal {
         Writer(Path path) throws IOException {
             this.path = path;
             this.channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            // the lock marks the segment live for recovery in other processes; held until close. The
+            // journal, not the data file, because the core opens and closes the data file at every
+            // flush to sync it, which releases the process's locks on it (POSIX record locks).
+            if (channel.tryLock() == null) {
+                channel.close();
+                throw new IOException(path + " is locked by another process");
+            }
             channel.write(ByteBuffer.wrap(MAGIC));
         }
 

@@ -20,7 +20,8 @@ import java.util.function.Consumer;
 
 /**
  * Completes the files of segments that never closed (the JVM was killed, the machine lost power):
- * each {@code <name>.h5.part} with a {@code .journal} beside it and no live writer holding its lock
+ * each {@code <name>.h5.part} with a {@code .journal} beside it that no live writer holds (in this JVM:
+ * {@link LiveSegments}; in another process: the lock on the journal)
  * is built from its journal exactly as a normal close would, and renamed to {@code <name>.h5}.
  * Everything flushed before the crash is in it; the log and the writer's status say what was recovered.
  * Nothing is deleted unless the file was built: a journal that cannot be used stays with its data
@@ -90,10 +91,13 @@ final class JournalRecovery {
         if (!Files.exists(data)) {
             throw new IOException("the journal " + journal + " has no data file " + data.getFileName());
         }
-        try (FileChannel channel = FileChannel.open(data, StandardOpenOption.WRITE);
+        if (LiveSegments.isLive(data)) {
+            return null; // written by this JVM: not even opened, see LiveSegments
+        }
+        try (FileChannel channel = FileChannel.open(journal, StandardOpenOption.WRITE);
              FileLock lock = tryLock(channel)) {
             if (lock == null) {
-                return null;
+                return null; // a writer in another process holds it
             }
             SegmentModel model = SegmentModel.replay(journal);
             Hdf5FileBuilder builder = new Hdf5FileBuilder(model, data, journal);
@@ -111,8 +115,8 @@ final class JournalRecovery {
     private static FileLock tryLock(FileChannel channel) throws IOException {
         try {
             return channel.tryLock();
-        } catch (OverlappingFileLockException ownedByThisJvm) {
-            return null;
+        } catch (OverlappingFileLockException beingRecoveredHere) {
+            return null; // another writer instance of this JVM is recovering the same directory
         }
     }
 
