@@ -5,6 +5,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.daqlab.api.data.StreamSchemas;
+import org.daqlab.api.run.MetadataState;
 import org.daqlab.api.run.MetadataUpdate;
 import org.daqlab.api.run.RunStop;
 import org.daqlab.api.run.StreamDescriptor;
@@ -143,7 +144,7 @@ final class ArrowRunWriter implements RunWriter {
     public void metadata(MetadataUpdate update) {
         metadata.apply(update);
         for (Entry entry : entries) {
-            if (!entry.file.ended() && SegmentMetadata.concerns(update, entry.descriptor)) {
+            if (!entry.file.ended() && MetadataState.concerns(update, entry.descriptor)) {
                 entry.sidecarStale = true;
             }
         }

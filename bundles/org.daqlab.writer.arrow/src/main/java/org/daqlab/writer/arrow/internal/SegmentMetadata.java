@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.daqlab.api.run.MetadataState;
 import org.daqlab.api.run.MetadataUpdate;
 import org.daqlab.api.run.RunStart;
 import org.daqlab.api.run.RunStop;
@@ -12,12 +13,8 @@ import org.daqlab.api.storage.RunContext;
 
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Run and instrument metadata of one segment as the Arrow files carry them (FORMAT.md): JSON
@@ -39,33 +36,19 @@ final class SegmentMetadata {
     private final RunStart run;
     private final int segment;
     private final String writer;
-    /** Sorted, so that documents list keys in a stable order. */
-    private final Map<String, Object> runMetadata;
-    /** Instrument metadata set during this segment, by instrument id; newer than the descriptors. */
-    private final Map<String, Map<String, Object>> instrumentChanges = new HashMap<>();
-    private final List<MetadataUpdate> changes = new ArrayList<>();
+    private final MetadataState metadata;
 
     SegmentMetadata(ObjectMapper mapper, RunContext context) {
         this.mapper = mapper;
         this.run = context.run();
         this.segment = context.segment();
         this.writer = context.writerName();
-        this.runMetadata = new TreeMap<>(context.runMetadata());
+        this.metadata = new MetadataState(context.runMetadata());
     }
 
     /** Records a change. */
     void apply(MetadataUpdate update) {
-        if (update.isRunLevel()) {
-            runMetadata.put(update.key(), update.value());
-        } else {
-            instrumentChanges.computeIfAbsent(update.instrumentId(), id -> new HashMap<>()).put(update.key(), update.value());
-        }
-        changes.add(update);
-    }
-
-    /** Whether {@code update} shows in the files of {@code descriptor}'s stream. */
-    static boolean concerns(MetadataUpdate update, StreamDescriptor descriptor) {
-        return update.isRunLevel() || update.instrumentId().equals(descriptor.instrumentId());
+        metadata.apply(update);
     }
 
     /** The schema metadata of a new file: the stream schema's own metadata, then the run and the instrument. */
@@ -111,31 +94,27 @@ final class SegmentMetadata {
         node.put("start_time_ns", run.timestampNs());
         node.put("segment", segment);
         node.put("writer", writer);
-        node.set("metadata", mapper.valueToTree(runMetadata));
+        node.set("metadata", mapper.valueToTree(metadata.runMetadata()));
         return node;
     }
 
     private ObjectNode instrumentDocument(StreamDescriptor descriptor) {
-        Map<String, Object> metadata = new TreeMap<>(descriptor.metadata());
-        metadata.putAll(instrumentChanges.getOrDefault(descriptor.instrumentId(), Map.of()));
         ObjectNode node = mapper.createObjectNode();
         node.put("id", descriptor.instrumentId());
         node.put("stream", descriptor.stream());
-        node.set("metadata", mapper.valueToTree(metadata));
+        node.set("metadata", mapper.valueToTree(metadata.instrumentMetadata(descriptor)));
         return node;
     }
 
     private ArrayNode changesDocument(StreamDescriptor descriptor) {
         ArrayNode list = mapper.createArrayNode();
-        for (MetadataUpdate change : changes) {
-            if (concerns(change, descriptor)) {
-                ObjectNode node = list.addObject();
-                node.put("time", isoTime(change.timestampNs()));
-                node.put("time_ns", change.timestampNs());
-                node.put("instrument_id", change.instrumentId());
-                node.put("key", change.key());
-                node.set("value", mapper.valueToTree(change.value()));
-            }
+        for (MetadataUpdate change : metadata.changes(descriptor)) {
+            ObjectNode node = list.addObject();
+            node.put("time", isoTime(change.timestampNs()));
+            node.put("time_ns", change.timestampNs());
+            node.put("instrument_id", change.instrumentId());
+            node.put("key", change.key());
+            node.set("value", mapper.valueToTree(change.value()));
         }
         return list;
     }

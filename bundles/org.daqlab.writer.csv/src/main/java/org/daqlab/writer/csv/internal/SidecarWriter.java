@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.daqlab.api.data.StreamSchemas;
+import org.daqlab.api.run.MetadataState;
 import org.daqlab.api.run.MetadataUpdate;
 import org.daqlab.api.run.RunStart;
 import org.daqlab.api.run.RunStop;
@@ -15,11 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Writes the JSON sidecar of each CSV file of a segment, which CSV itself cannot carry: the run,
@@ -35,12 +32,7 @@ final class SidecarWriter {
     private final RunStart run;
     private final int segment;
     private final String writerName;
-    /** Sorted, so that sidecars list keys in a stable order. */
-    private final Map<String, Object> runMetadata;
-    /** Instrument metadata set during this segment, by instrument id; newer than any descriptor seen before. */
-    private final Map<String, Map<String, Object>> instrumentMetadataChanges = new HashMap<>();
-    /** Every metadata change during this segment, in order, so that rows can be matched to settings by time. */
-    private final List<MetadataUpdate> changes = new ArrayList<>();
+    private final MetadataState metadata;
     private boolean segmentClosed;
     private RunStop stop;
 
@@ -49,23 +41,17 @@ final class SidecarWriter {
         this.run = context.run();
         this.segment = context.segment();
         this.writerName = context.writerName();
-        this.runMetadata = new TreeMap<>(context.runMetadata());
+        this.metadata = new MetadataState(context.runMetadata());
     }
 
     /** Records a metadata change; the caller rewrites the sidecars it concerns. */
     void apply(MetadataUpdate update) {
-        if (update.isRunLevel()) {
-            runMetadata.put(update.key(), update.value());
-        } else {
-            instrumentMetadataChanges.computeIfAbsent(update.instrumentId(), id -> new HashMap<>())
-                    .put(update.key(), update.value());
-        }
-        changes.add(update);
+        metadata.apply(update);
     }
 
     /** Whether {@code update} shows in the sidecar of {@code stream}. */
     static boolean concerns(MetadataUpdate update, CsvStreamFile stream) {
-        return update.isRunLevel() || update.instrumentId().equals(stream.descriptor().instrumentId());
+        return MetadataState.concerns(update, stream.descriptor());
     }
 
     /** Marks the segment closed; sidecars written afterwards are final. */
@@ -103,12 +89,10 @@ final class SidecarWriter {
         runNode.put("name", run.name());
         runNode.put("start_time", isoTime(run.timestampNs()));
         runNode.put("start_time_ns", run.timestampNs());
-        runNode.set("metadata", mapper.valueToTree(runMetadata));
+        runNode.set("metadata", mapper.valueToTree(metadata.runMetadata()));
 
         document.put("instrument_id", descriptor.instrumentId());
-        Map<String, Object> instrumentMetadata = new TreeMap<>(descriptor.metadata());
-        instrumentMetadata.putAll(instrumentMetadataChanges.getOrDefault(descriptor.instrumentId(), Map.of()));
-        document.set("instrument_metadata", mapper.valueToTree(instrumentMetadata));
+        document.set("instrument_metadata", mapper.valueToTree(metadata.instrumentMetadata(descriptor)));
 
         ArrayNode written = document.putArray("columns");
         ArrayNode skipped = document.putArray("skipped_columns");
@@ -124,15 +108,13 @@ final class SidecarWriter {
         }
 
         ArrayNode changeNodes = document.putArray("metadata_changes");
-        for (MetadataUpdate change : changes) {
-            if (concerns(change, stream)) {
-                ObjectNode node = changeNodes.addObject();
-                node.put("time", isoTime(change.timestampNs()));
-                node.put("time_ns", change.timestampNs());
-                node.put("instrument_id", change.instrumentId());
-                node.put("key", change.key());
-                node.set("value", mapper.valueToTree(change.value()));
-            }
+        for (MetadataUpdate change : metadata.changes(descriptor)) {
+            ObjectNode node = changeNodes.addObject();
+            node.put("time", isoTime(change.timestampNs()));
+            node.put("time_ns", change.timestampNs());
+            node.put("instrument_id", change.instrumentId());
+            node.put("key", change.key());
+            node.set("value", mapper.valueToTree(change.value()));
         }
 
         document.put("rows_written", stream.rowsWritten());

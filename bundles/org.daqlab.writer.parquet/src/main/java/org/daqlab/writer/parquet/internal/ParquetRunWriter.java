@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.daqlab.api.data.StreamSchemas;
+import org.daqlab.api.run.MetadataState;
 import org.daqlab.api.run.MetadataUpdate;
 import org.daqlab.api.run.RunStop;
 import org.daqlab.api.run.StreamDescriptor;
@@ -119,7 +120,7 @@ final class ParquetRunWriter implements RunWriter {
     public void metadata(MetadataUpdate update) {
         metadata.apply(update);
         for (Entry entry : all) {
-            if (SegmentMetadata.concerns(update, entry.descriptor)) {
+            if (MetadataState.concerns(update, entry.descriptor)) {
                 entry.file.metadataChanged();
             }
         }

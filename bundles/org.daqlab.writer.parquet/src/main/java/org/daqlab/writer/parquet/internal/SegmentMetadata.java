@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.daqlab.api.data.StreamSchemas;
+import org.daqlab.api.run.MetadataState;
 import org.daqlab.api.run.MetadataUpdate;
 import org.daqlab.api.run.RunStart;
 import org.daqlab.api.run.RunStop;
@@ -14,11 +15,7 @@ import org.daqlab.api.storage.RunContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The run and instrument metadata of a segment, as the {@value #KEY} key-value metadata of each
@@ -35,10 +32,7 @@ final class SegmentMetadata {
     private final RunStart run;
     private final int segment;
     private final String writerName;
-    /** Sorted, so that documents list keys in a stable order. */
-    private final Map<String, Object> runMetadata;
-    private final Map<String, Map<String, Object>> instrumentMetadataChanges = new HashMap<>();
-    private final List<MetadataUpdate> changes = new ArrayList<>();
+    private final MetadataState metadata;
     private boolean closed;
     private RunStop stop;
 
@@ -47,22 +41,11 @@ final class SegmentMetadata {
         this.run = context.run();
         this.segment = context.segment();
         this.writerName = context.writerName();
-        this.runMetadata = new TreeMap<>(context.runMetadata());
+        this.metadata = new MetadataState(context.runMetadata());
     }
 
     void apply(MetadataUpdate update) {
-        if (update.isRunLevel()) {
-            runMetadata.put(update.key(), update.value());
-        } else {
-            instrumentMetadataChanges.computeIfAbsent(update.instrumentId(), id -> new HashMap<>())
-                    .put(update.key(), update.value());
-        }
-        changes.add(update);
-    }
-
-    /** Whether {@code update} shows in the document of a file of {@code descriptor}'s stream. */
-    static boolean concerns(MetadataUpdate update, StreamDescriptor descriptor) {
-        return update.isRunLevel() || update.instrumentId().equals(descriptor.instrumentId());
+        metadata.apply(update);
     }
 
     void segmentClosed(RunStop runStop) {
@@ -82,12 +65,10 @@ final class SegmentMetadata {
         runNode.put("name", run.name());
         runNode.put("start_time", isoTime(run.timestampNs()));
         runNode.put("start_time_ns", run.timestampNs());
-        runNode.set("metadata", mapper.valueToTree(runMetadata));
+        runNode.set("metadata", mapper.valueToTree(metadata.runMetadata()));
 
         document.put("instrument_id", descriptor.instrumentId());
-        Map<String, Object> instrumentMetadata = new TreeMap<>(descriptor.metadata());
-        instrumentMetadata.putAll(instrumentMetadataChanges.getOrDefault(descriptor.instrumentId(), Map.of()));
-        document.set("instrument_metadata", mapper.valueToTree(instrumentMetadata));
+        document.set("instrument_metadata", mapper.valueToTree(metadata.instrumentMetadata(descriptor)));
 
         ArrayNode written = document.putArray("columns");
         for (ParquetColumn column : layout.columns) {
@@ -102,15 +83,13 @@ final class SegmentMetadata {
         }
 
         ArrayNode changeNodes = document.putArray("metadata_changes");
-        for (MetadataUpdate change : changes) {
-            if (concerns(change, descriptor)) {
-                ObjectNode node = changeNodes.addObject();
-                node.put("time", isoTime(change.timestampNs()));
-                node.put("time_ns", change.timestampNs());
-                node.put("instrument_id", change.instrumentId());
-                node.put("key", change.key());
-                node.set("value", mapper.valueToTree(change.value()));
-            }
+        for (MetadataUpdate change : metadata.changes(descriptor)) {
+            ObjectNode node = changeNodes.addObject();
+            node.put("time", isoTime(change.timestampNs()));
+            node.put("time_ns", change.timestampNs());
+            node.put("instrument_id", change.instrumentId());
+            node.put("key", change.key());
+            node.set("value", mapper.valueToTree(change.value()));
         }
 
         document.put("rows_written", rows);
