@@ -9,7 +9,6 @@ import org.apache.arrow.vector.ipc.WriteChannel;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
 import org.apache.arrow.vector.ipc.message.ArrowFooter;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
-import org.apache.arrow.vector.types.MetadataVersion;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 import java.io.IOException;
@@ -186,17 +185,8 @@ final class IpcCompletion {
         }
         channel.truncate(scan.completeEnd());
         channel.position(scan.completeEnd());
-        WriteChannel out = new WriteChannel(channel);
-        // the end-of-stream marker: both formats have it after the last message
-        out.writeIntLittleEndian(CONTINUATION);
-        out.writeIntLittleEndian(0);
-        if (format == IpcFormat.FILE) {
-            long footerStart = out.getCurrentPosition();
-            out.write(new ArrowFooter(scan.schema(), scan.dictionaries(), scan.batches(), footerMetadata,
-                    MetadataVersion.DEFAULT), false);
-            out.writeIntLittleEndian((int) (out.getCurrentPosition() - footerStart));
-            out.write(MAGIC);
-        }
+        IpcSink.writeEnd(new WriteChannel(channel), format, scan.schema(), scan.dictionaries(), scan.batches(),
+                footerMetadata);
         channel.force(true);
         return new Completed(scan, true);
     }

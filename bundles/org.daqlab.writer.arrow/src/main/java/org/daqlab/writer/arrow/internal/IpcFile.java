@@ -16,7 +16,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -44,9 +43,7 @@ final class IpcFile implements AutoCloseable {
     private final FileChannel channel;
     private final WriteBuffer buffer;
     private final CompressionCodec codec;
-    private final VectorSchemaRoot schemaHolder;
     private final IpcSink sink;
-    private final Map<String, String> footer = new LinkedHashMap<>();
     private final int batchRows;
     private final long batchBytes;
     /** Gathered rows not yet written; null without gathering. */
@@ -66,8 +63,7 @@ final class IpcFile implements AutoCloseable {
         this.channel = channel;
         this.buffer = new WriteBuffer(channel);
         this.codec = settings.compression().codec(settings.level());
-        this.schemaHolder = IpcSink.schemaHolder(fileSchema, allocator);
-        this.sink = IpcSink.open(format, schemaHolder, buffer, codec, footer);
+        this.sink = new IpcSink(format, fileSchema, buffer, codec);
         this.batchRows = settings.batchRows();
         this.batchBytes = settings.batchBytes();
         this.pending = batchRows > 0 ? newPending(fields, allocator) : null;
@@ -191,12 +187,11 @@ final class IpcFile implements AutoCloseable {
         if (ended) {
             return;
         }
-        footer.putAll(footerMetadata);
         IOException endFailure = null;
         if (failure == null) {
             try {
                 writePending();
-                sink.end();
+                sink.end(footerMetadata);
                 buffer.drain();
                 ended = true;
                 return;
@@ -206,7 +201,7 @@ final class IpcFile implements AutoCloseable {
             }
         }
         try {
-            IpcCompletion.complete(channel, format, footer);
+            IpcCompletion.complete(channel, format, footerMetadata);
             ended = true;
         } catch (IOException e) {
             IOException error = new IOException("cannot complete the Arrow file " + path() + " of stream '" + stream
@@ -305,7 +300,6 @@ final class IpcFile implements AutoCloseable {
                 pending.close();
                 pending = null;
             }
-            schemaHolder.close();
             if (codec instanceof BodyCodec body) {
                 body.close();
             }

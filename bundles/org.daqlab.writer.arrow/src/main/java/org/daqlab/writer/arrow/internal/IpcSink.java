@@ -1,205 +1,339 @@
 package org.daqlab.writer.arrow.internal;
 
+import com.google.flatbuffers.FlatBufferBuilder;
+import org.apache.arrow.flatbuf.BodyCompression;
+import org.apache.arrow.flatbuf.BodyCompressionMethod;
+import org.apache.arrow.flatbuf.Buffer;
+import org.apache.arrow.flatbuf.FieldNode;
+import org.apache.arrow.flatbuf.Message;
+import org.apache.arrow.flatbuf.MessageHeader;
+import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.ArrowBuf;
-import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.util.MemoryUtil;
+import org.apache.arrow.vector.BaseVariableWidthViewVector;
+import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.BufferLayout;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.TypeLayout;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.compression.CompressionCodec;
 import org.apache.arrow.vector.compression.CompressionUtil;
-import org.apache.arrow.vector.compression.NoCompressionCodec;
-import org.apache.arrow.vector.dictionary.DictionaryProvider;
-import org.apache.arrow.vector.ipc.ArrowFileWriter;
-import org.apache.arrow.vector.ipc.ArrowStreamWriter;
-import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
-import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.ipc.WriteChannel;
+import org.apache.arrow.vector.ipc.message.ArrowBlock;
+import org.apache.arrow.vector.ipc.message.ArrowFooter;
 import org.apache.arrow.vector.ipc.message.IpcOption;
-import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
+import org.apache.arrow.vector.types.MetadataVersion;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * Arrow Java's own IPC writers ({@link ArrowStreamWriter}, {@link ArrowFileWriter}), writing batches
- * of any root whose columns match the file's schema. Arrow's writers write the batch of the one root
- * they were built with; the core hands each batch in its own root (valid during the call only), so
- * {@link #write} unloads that root as Arrow's {@code writeBatch} does (null counts, 8-byte aligned
- * buffers, without copying them), leaves out the validity bitmaps of columns without nulls, as
- * Arrow C++ does and the format allows (a zero-length buffer; Arrow Java writes them all: for uint16
- * frames that is 1/16 more bytes to write and compress), compresses the rest with the file's codec,
- * and writes the message through Arrow's own serializer.
+ * Writes one Arrow IPC stream or file: the schema message, the end marker and the file format's
+ * footer through Arrow Java's serializer; record batch messages by this class, from any root
+ * whose columns match the schema (the core hands each batch in its own root, valid during the call
+ * only).
+ *
+ * <p>Why record batches are not written by Arrow's {@code ArrowStreamWriter}: for a batch of a
+ * power meter (1,000 rows, 16 kB) its per-message work — a new {@code FlatBufferBuilder} and its
+ * buffer, an {@code ArrowRecordBatch} with retained buffers, bounds-checked null counts, a
+ * reflective {@code ByteBuffer} per buffer — cost about 2 µs, as much as writing the 16 kB, which
+ * kept the writer at 0.7× the raw write (run/bench/RESULTS.md §6). Here the message is built in one
+ * reused builder, null counts read the validity bitmap without bounds checks (its size is checked
+ * once), and small buffers are copied into the {@link WriteBuffer} without a view.
+ *
+ * <p>The message is what Arrow writes: continuation marker, metadata length, {@code Message}
+ * flatbuffer (version V5) padded so that the body starts 8-byte aligned, then every buffer at an
+ * 8-byte aligned offset. Two differences, both allowed by the format and written the same way by
+ * Arrow C++: a validity bitmap of a column without nulls is left empty (Arrow Java writes it: for
+ * uint16 frames 1/16 more bytes to write and compress), and buffers are compressed with the file's
+ * {@link CompressionCodec} (see {@link BodyCodec}).
  */
-interface IpcSink {
+final class IpcSink {
 
-    /** Writes the magic (file format) and the schema message. */
-    void start() throws IOException;
+    private static final byte[] MAGIC = "ARROW1".getBytes(StandardCharsets.US_ASCII);
 
-    /** Writes one record batch message holding {@code batch}'s rows. */
-    void write(VectorSchemaRoot batch) throws IOException;
+    private final IpcFormat format;
+    private final Schema schema;
+    private final WriteBuffer out;
+    /** Arrow's view of {@link #out}, for the messages Arrow serializes. */
+    private final WriteChannel channel;
+    private final CompressionCodec codec;
+    private final boolean compressed;
+    /** For each field node (depth-first), whether its first buffer is a validity bitmap. */
+    private final boolean[] validityFirst;
+    /** The record batches written, for the file format's footer. */
+    private final List<ArrowBlock> blocks = new ArrayList<>();
+    private final FlatBufferBuilder builder = new FlatBufferBuilder(1024);
+    private final MessageParts parts = new MessageParts();
+    private boolean started;
 
-    /** Writes the end-of-stream marker, and the footer in the file format. */
-    void end() throws IOException;
+    IpcSink(IpcFormat format, Schema schema, WriteBuffer out, CompressionCodec codec) {
+        this.format = format;
+        this.schema = schema;
+        this.out = out;
+        this.channel = new WriteChannel(out);
+        this.codec = codec;
+        this.compressed = codec.getCodecType() != CompressionUtil.CodecType.NO_COMPRESSION;
+        List<Boolean> nodes = new ArrayList<>();
+        schema.getFields().forEach(field -> validityFirst(field, nodes));
+        this.validityFirst = new boolean[nodes.size()];
+        for (int i = 0; i < validityFirst.length; i++) {
+            validityFirst[i] = nodes.get(i);
+        }
+    }
+
+    private static void validityFirst(Field field, List<Boolean> nodes) {
+        List<BufferLayout.BufferType> layout = TypeLayout.getTypeLayout(field.getType()).getBufferTypes();
+        nodes.add(!layout.isEmpty() && layout.get(0) == BufferLayout.BufferType.VALIDITY);
+        field.getChildren().forEach(child -> validityFirst(child, nodes));
+    }
+
+    /** Writes the magic (file format) and the schema message, once. */
+    void start() throws IOException {
+        if (started) {
+            return;
+        }
+        if (format == IpcFormat.FILE) {
+            channel.write(MAGIC);
+            channel.align();
+        }
+        MessageSerializer.serialize(channel, schema, IpcOption.DEFAULT);
+        started = true;
+    }
 
     /** Bytes written so far: the end of the last complete message once {@link #write} returned. */
-    long bytesWritten();
-
-    /**
-     * Arrow's writer for {@code format}, writing {@code schema} (with its metadata) to {@code out}.
-     *
-     * @param schemaHolder an empty root of {@code schema}: Arrow's writers take the schema from a root (never
-     *                     loaded; the caller closes it)
-     * @param footer       custom metadata of the file format's footer, read when {@link #end} is called
-     */
-    static IpcSink open(IpcFormat format, VectorSchemaRoot schemaHolder, WriteBuffer out,
-            CompressionCodec codec, Map<String, String> footer) {
-        return switch (format) {
-            case STREAM -> new Stream(schemaHolder, out, codec);
-            case FILE -> new File(schemaHolder, out, codec, footer);
-        };
+    long bytesWritten() {
+        return out.position();
     }
 
-    /** An empty root of {@code schema}, to build a sink with. */
-    static VectorSchemaRoot schemaHolder(Schema schema, BufferAllocator allocator) {
-        return VectorSchemaRoot.create(schema, allocator);
+    /** Writes one record batch message holding {@code batch}'s rows. */
+    void write(VectorSchemaRoot batch) throws IOException {
+        start();
+        parts.clear();
+        try {
+            int node = 0;
+            for (FieldVector vector : batch.getFieldVectors()) {
+                node = collect(vector, node);
+            }
+            if (node != validityFirst.length) {
+                throw new IllegalArgumentException("the batch has " + node + " field nodes, the file's schema "
+                        + validityFirst.length + ": its columns do not match " + schema);
+            }
+            long start = out.position();
+            long bodyLength = parts.layOut();
+            ByteBuffer metadata = metadata(batch.getRowCount(), bodyLength);
+            int prefixed = 8 + metadata.remaining();
+            int padding = (int) ((-(start + prefixed)) & 7);
+            out.writeInt(MessageSerializer.IPC_CONTINUATION_TOKEN);
+            out.writeInt(metadata.remaining() + padding);
+            out.write(metadata);
+            out.zeros(padding);
+            long bodyStart = out.position();
+            for (int b = 0; b < parts.buffers; b++) {
+                out.zeros((int) (bodyStart + parts.offsets[b] - out.position()));
+                out.write(parts.data[b], parts.sizes[b]);
+            }
+            out.zeros((int) (bodyStart + bodyLength - out.position()));
+            out.endOfBatch();
+            if (format == IpcFormat.FILE) {
+                blocks.add(new ArrowBlock(start, prefixed + padding, bodyLength));
+            }
+        } finally {
+            parts.releaseCompressed();
+        }
+    }
+
+    /** Adds {@code vector}'s field node and buffers, then its children's; returns the next node's index. */
+    private int collect(FieldVector vector, int node) {
+        List<ArrowBuf> buffers = vector.getFieldBuffers();
+        int valueCount = vector.getValueCount();
+        boolean validity = node < validityFirst.length && validityFirst[node];
+        long nulls = validity ? nullCount(buffers.get(0), valueCount) : vector.getNullCount();
+        parts.node(valueCount, nulls);
+        if (vector instanceof BaseVariableWidthViewVector view) {
+            parts.variadic(view.getDataBuffers().size());
+        }
+        for (int b = 0; b < buffers.size(); b++) {
+            ArrowBuf buffer = buffers.get(b);
+            if (b == 0 && validity && nulls == 0) {
+                parts.buffer(null, 0, false); // left out: readers take a missing bitmap as "all valid"
+            } else if (compressed && buffer.writerIndex() > 0) {
+                buffer.getReferenceManager().retain(); // the codec takes this reference over
+                ArrowBuf packed = codec.compress(vector.getAllocator(), buffer);
+                parts.buffer(packed, packed.writerIndex(), true);
+            } else {
+                parts.buffer(buffer, buffer.writerIndex(), false);
+            }
+        }
+        int next = node + 1;
+        for (FieldVector child : vector.getChildrenFromFields()) {
+            next = collect(child, next);
+        }
+        return next;
     }
 
     /**
-     * Unloads {@code batch} into a record batch message: the buffers as they are (retained, not
-     * copied), but a validity bitmap whose column has no nulls left empty, then compressed.
-     *
-     * @param validity for each field node (depth-first), the index of its validity buffer, or -1
+     * Nulls among the first {@code valueCount} bits of {@code validity}. Arrow's own count reads the
+     * bitmap a long at a time through bounds-checked accessors; its size is checked once here.
      */
-    private static ArrowRecordBatch unload(VectorSchemaRoot batch, CompressionCodec codec, int[] validity) {
-        try (ArrowRecordBatch plain = new VectorUnloader(batch, true, NoCompressionCodec.INSTANCE, true).getRecordBatch()) {
-            List<ArrowBuf> source = plain.getBuffers();
-            boolean[] omit = new boolean[source.size()];
-            List<ArrowFieldNode> nodes = plain.getNodes();
-            for (int node = 0; node < validity.length && node < nodes.size(); node++) {
-                if (validity[node] >= 0 && nodes.get(node).getNullCount() == 0) {
-                    omit[validity[node]] = true;
+    static long nullCount(ArrowBuf validity, int valueCount) {
+        int bytes = BitVectorHelper.getValidityBufferSizeFromCount(valueCount);
+        if (validity.capacity() < bytes) {
+            throw new IllegalArgumentException("validity bitmap of " + validity.capacity() + " bytes for "
+                    + valueCount + " values");
+        }
+        long address = validity.memoryAddress();
+        long set = 0;
+        int full = valueCount >>> 6;
+        for (int i = 0; i < full; i++) {
+            set += Long.bitCount(MemoryUtil.getLong(address + 8L * i));
+        }
+        int rest = valueCount & 63;
+        if (rest > 0) {
+            long tail = 0; // the last bytes, little-endian as the bitmap is, bits past the count masked off
+            for (int b = 0; b < (rest + 7) >>> 3; b++) {
+                tail |= (MemoryUtil.getByte(address + 8L * full + b) & 0xFFL) << (8 * b);
+            }
+            set += Long.bitCount(tail & ((1L << rest) - 1));
+        }
+        return valueCount - set;
+    }
+
+    /** The {@code Message} flatbuffer of a record batch of {@code length} rows, as {@link #parts} lays it out. */
+    private ByteBuffer metadata(int length, long bodyLength) {
+        builder.clear();
+        int variadic = parts.variadicCount == 0 ? 0
+                : RecordBatch.createVariadicBufferCountsVector(builder, Arrays.copyOf(parts.variadicCounts, parts.variadicCount));
+        RecordBatch.startNodesVector(builder, parts.nodes);
+        for (int n = parts.nodes - 1; n >= 0; n--) {
+            FieldNode.createFieldNode(builder, parts.nodeLengths[n], parts.nodeNulls[n]);
+        }
+        int nodes = builder.endVector();
+        RecordBatch.startBuffersVector(builder, parts.buffers);
+        for (int b = parts.buffers - 1; b >= 0; b--) {
+            Buffer.createBuffer(builder, parts.offsets[b], parts.sizes[b]);
+        }
+        int buffers = builder.endVector();
+        int compression = compressed
+                ? BodyCompression.createBodyCompression(builder, codec.getCodecType().getType(), BodyCompressionMethod.BUFFER)
+                : 0;
+        RecordBatch.startRecordBatch(builder);
+        RecordBatch.addLength(builder, length);
+        RecordBatch.addNodes(builder, nodes);
+        RecordBatch.addBuffers(builder, buffers);
+        if (compressed) {
+            RecordBatch.addCompression(builder, compression);
+        }
+        if (variadic != 0) {
+            RecordBatch.addVariadicBufferCounts(builder, variadic);
+        }
+        int header = RecordBatch.endRecordBatch(builder);
+        Message.startMessage(builder);
+        Message.addHeaderType(builder, MessageHeader.RecordBatch);
+        Message.addHeader(builder, header);
+        Message.addVersion(builder, MetadataVersion.DEFAULT.toFlatbufID());
+        Message.addBodyLength(builder, bodyLength);
+        builder.finish(Message.endMessage(builder));
+        return builder.dataBuffer();
+    }
+
+    /** Writes the end-of-stream marker, and the footer with {@code footerMetadata} in the file format. */
+    void end(Map<String, String> footerMetadata) throws IOException {
+        start();
+        writeEnd(channel, format, schema, List.of(), blocks, footerMetadata);
+    }
+
+    /**
+     * Writes the end of an IPC {@code format} file whose messages end at {@code out}'s position: the
+     * end-of-stream marker, and in the file format the footer listing {@code dictionaries} and
+     * {@code batches}, and the magic.
+     */
+    static void writeEnd(WriteChannel out, IpcFormat format, Schema schema, List<ArrowBlock> dictionaries,
+            List<ArrowBlock> batches, Map<String, String> footerMetadata) throws IOException {
+        out.writeIntLittleEndian(MessageSerializer.IPC_CONTINUATION_TOKEN);
+        out.writeIntLittleEndian(0);
+        if (format == IpcFormat.FILE) {
+            long footerStart = out.getCurrentPosition();
+            out.write(new ArrowFooter(schema, dictionaries, batches, footerMetadata, MetadataVersion.DEFAULT), false);
+            out.writeIntLittleEndian((int) (out.getCurrentPosition() - footerStart));
+            out.write(MAGIC);
+        }
+    }
+
+    /** A record batch's field nodes and buffers, in arrays reused from batch to batch. */
+    private static final class MessageParts {
+        int nodes;
+        long[] nodeLengths = new long[8];
+        long[] nodeNulls = new long[8];
+        int variadicCount;
+        long[] variadicCounts = new long[0];
+        int buffers;
+        ArrowBuf[] data = new ArrowBuf[16];
+        long[] sizes = new long[16];
+        long[] offsets = new long[16];
+        /** Whether the buffer is a compressed copy, released after the write. */
+        boolean[] owned = new boolean[16];
+
+        void clear() {
+            nodes = 0;
+            variadicCount = 0;
+            buffers = 0;
+        }
+
+        void node(long length, long nulls) {
+            if (nodes == nodeLengths.length) {
+                nodeLengths = Arrays.copyOf(nodeLengths, nodes * 2);
+                nodeNulls = Arrays.copyOf(nodeNulls, nodes * 2);
+            }
+            nodeLengths[nodes] = length;
+            nodeNulls[nodes++] = nulls;
+        }
+
+        void variadic(long count) {
+            if (variadicCount == variadicCounts.length) {
+                variadicCounts = Arrays.copyOf(variadicCounts, Math.max(4, variadicCount * 2));
+            }
+            variadicCounts[variadicCount++] = count;
+        }
+
+        void buffer(ArrowBuf buffer, long size, boolean compressedCopy) {
+            if (buffers == data.length) {
+                data = Arrays.copyOf(data, buffers * 2);
+                sizes = Arrays.copyOf(sizes, buffers * 2);
+                offsets = Arrays.copyOf(offsets, buffers * 2);
+                owned = Arrays.copyOf(owned, buffers * 2);
+            }
+            data[buffers] = buffer;
+            sizes[buffers] = size;
+            owned[buffers++] = compressedCopy;
+        }
+
+        /** Places every buffer at an 8-byte aligned offset of the body; returns the body's length. */
+        long layOut() {
+            long offset = 0;
+            for (int b = 0; b < buffers; b++) {
+                offsets[b] = offset;
+                offset = (offset + sizes[b] + 7) & ~7L;
+            }
+            return offset;
+        }
+
+        void releaseCompressed() {
+            for (int b = 0; b < buffers; b++) {
+                if (owned[b]) {
+                    data[b].close();
                 }
+                data[b] = null;
             }
-            List<ArrowBuf> buffers = new ArrayList<>(source.size());
-            try {
-                for (int b = 0; b < source.size(); b++) {
-                    ArrowBuf buffer = source.get(b);
-                    BufferAllocator allocator = buffer.getReferenceManager().getAllocator();
-                    if (omit[b]) {
-                        buffers.add(allocator.getEmpty());
-                    } else {
-                        buffer.getReferenceManager().retain(); // the codec takes this reference over
-                        buffers.add(codec.compress(allocator, buffer));
-                    }
-                }
-            } catch (RuntimeException e) {
-                buffers.forEach(ArrowBuf::close);
-                throw e;
-            }
-            return new ArrowRecordBatch(plain.getLength(), nodes, buffers, CompressionUtil.createBodyCompression(codec),
-                    plain.getVariadicBufferCounts(), true, false);
-        }
-    }
-
-    /**
-     * For each field node of {@code schema} (depth-first, as batches list them), the index of its
-     * validity buffer among the batch's buffers, or -1 if it has none. Empty (nothing left out) when a
-     * field has variadic buffers (view types), whose count varies from batch to batch.
-     */
-    static int[] validityBuffers(Schema schema) {
-        List<Integer> indices = new ArrayList<>();
-        int[] next = {0};
-        for (Field field : schema.getFields()) {
-            if (!validityBuffers(field, indices, next)) {
-                return new int[0];
-            }
-        }
-        return indices.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    private static boolean validityBuffers(Field field, List<Integer> indices, int[] next) {
-        ArrowType type = field.getType();
-        if (type instanceof ArrowType.Utf8View || type instanceof ArrowType.BinaryView
-                || type instanceof ArrowType.ListView || type instanceof ArrowType.LargeListView) {
-            return false;
-        }
-        List<BufferLayout.BufferType> layout = TypeLayout.getTypeLayout(type).getBufferTypes();
-        indices.add(!layout.isEmpty() && layout.get(0) == BufferLayout.BufferType.VALIDITY ? next[0] : -1);
-        next[0] += layout.size();
-        for (Field child : field.getChildren()) {
-            if (!validityBuffers(child, indices, next)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Hands the file's one codec to Arrow's writer, which asks a factory for it. */
-    private static CompressionCodec.Factory factoryOf(CompressionCodec codec) {
-        return new CompressionCodec.Factory() {
-            @Override
-            public CompressionCodec createCodec(CompressionUtil.CodecType codecType) {
-                return codec;
-            }
-
-            @Override
-            public CompressionCodec createCodec(CompressionUtil.CodecType codecType, int compressionLevel) {
-                return codec;
-            }
-        };
-    }
-
-    /** The streaming format. */
-    final class Stream extends ArrowStreamWriter implements IpcSink {
-        private final WriteBuffer out;
-        private final CompressionCodec codec;
-        private final int[] validity;
-
-        Stream(VectorSchemaRoot schemaHolder, WriteBuffer out, CompressionCodec codec) {
-            super(schemaHolder, new DictionaryProvider.MapDictionaryProvider(), out, IpcOption.DEFAULT,
-                    factoryOf(codec), codec.getCodecType(), Optional.empty());
-            this.out = out;
-            this.codec = codec;
-            this.validity = validityBuffers(schemaHolder.getSchema());
-        }
-
-        @Override
-        public void write(VectorSchemaRoot batch) throws IOException {
-            start();
-            try (ArrowRecordBatch message = unload(batch, codec, validity)) {
-                writeRecordBatch(message);
-                out.endOfBatch();
-            }
-        }
-    }
-
-    /** The file format: Arrow's file writer keeps the blocks of the batches for the footer. */
-    final class File extends ArrowFileWriter implements IpcSink {
-        private final WriteBuffer out;
-        private final CompressionCodec codec;
-        private final int[] validity;
-
-        /** @param footer the footer's custom metadata: Arrow's writer keeps this map and reads it in {@link #end} */
-        File(VectorSchemaRoot schemaHolder, WriteBuffer out, CompressionCodec codec, Map<String, String> footer) {
-            super(schemaHolder, new DictionaryProvider.MapDictionaryProvider(), out, footer, IpcOption.DEFAULT,
-                    factoryOf(codec), codec.getCodecType(), Optional.empty());
-            this.out = out;
-            this.codec = codec;
-            this.validity = validityBuffers(schemaHolder.getSchema());
-        }
-
-        @Override
-        public void write(VectorSchemaRoot batch) throws IOException {
-            start();
-            try (ArrowRecordBatch message = unload(batch, codec, validity)) {
-                writeRecordBatch(message);
-                out.endOfBatch();
-            }
+            buffers = 0;
         }
     }
 }
