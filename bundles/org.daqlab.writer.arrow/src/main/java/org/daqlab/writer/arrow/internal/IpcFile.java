@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One Arrow IPC file of a segment: one stream's batches under one schema, written by Arrow's own
- * writer through a {@link WriteBuffer}: large buffers go from the caller's memory straight into the
+ * One Arrow IPC file of a segment: one stream's batches under one schema, written by an
+ * {@link IpcSink} through a {@link WriteBuffer}: large buffers go from the caller's memory straight into the
  * file, small pieces are gathered. {@link #flush} writes the rows gathered for {@code batch_rows}
  * and what the write buffer holds, so that after it every batch written is in the file, complete.
  * The file is locked while it is open, which tells recovery that a live writer owns it.
@@ -137,7 +137,7 @@ final class IpcFile implements AutoCloseable {
         return ended;
     }
 
-    /** Rows handed to Arrow's writer so far (gathered rows not included). */
+    /** Rows written so far (gathered rows not included). */
     long rows() {
         return rows;
     }
@@ -243,8 +243,8 @@ final class IpcFile implements AutoCloseable {
 
     /**
      * Records a failed write: what follows the last complete message in the file is cut off, so the
-     * file stays readable up to its last complete batch, and no more batches are taken (Arrow's
-     * writer no longer knows its position).
+     * file stays readable up to its last complete batch, and no more batches are taken (the
+     * write buffer no longer knows what reached the file).
      *
      * @throws IOException always: {@code e} with the file, the stream and the fix
      */
