@@ -1,79 +1,36 @@
 package org.daqlab.writer.hdf5.internal;
 
-import org.daqlab.api.storage.TestRunContext;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
+import org.daqlab.api.storage.KilledWriter;
 import org.daqlab.api.storage.RunWriter;
+import org.daqlab.api.storage.TestRunContext;
 
-import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The child JVM of {@link CrashRecoveryTest}: writes power and ADC batches through the real HDF5
- * writer into {@code args[0]}, flushes every {@code args[1]} batches and then prints
- * {@code FLUSHED power_meter_01=<rows> adc0=<rows>}, and goes on until it is killed. It never closes
- * the segment. It exits by itself if its parent goes away (stdin closes) or after {@link #MAX_BATCHES}.
+ * writer into {@code args[0]}, flushing every {@code args[1]} rounds, until it is killed
+ * ({@link KilledWriter#writeUntilKilled}). It never closes the segment.
  */
 final class CrashingWriterMain {
 
-    static final String FLUSHED = "FLUSHED";
     /** Deflate with shuffle (the defaults) in small chunks, so that a kill lands among many chunks and tails. */
     static final Map<String, Object> CONFIG = Map.of("chunk__rows", 1000, "frames__per__chunk", 1, "compression__threads", 2);
-    static final int POWER_ROWS = 700;
-    static final int ADC_ROWS = 1300;
-    private static final int MAX_BATCHES = 20_000;
 
     private CrashingWriterMain() {
     }
 
     public static void main(String[] args) throws Exception {
-        Path directory = Path.of(args[0]);
-        int batchesPerFlush = Integer.parseInt(args[1]);
-        exitWhenParentGoesAway();
         Hdf5StorageWriter writer = TestConfigs.hdf5StorageWriter(CONFIG);
         try (BufferAllocator allocator = new RootAllocator()) {
-            RunWriter run = writer.open(new TestRunContext(directory, Hdf5RunWriterTest.RUN, 1, allocator));
-            run.describe(TestBatches.POWER);
-            run.describe(TestBatches.ADC);
-            long power = 0;
-            long adc = 0;
-            for (int batch = 1; batch <= MAX_BATCHES; batch++) {
-                write(run, TestBatches.POWER.stream(), TestBatches.power(allocator, power, POWER_ROWS));
-                power += POWER_ROWS;
-                write(run, TestBatches.ADC.stream(), TestBatches.adc(allocator, adc, ADC_ROWS));
-                adc += ADC_ROWS;
-                if (batch % batchesPerFlush == 0) {
-                    run.flush();
-                    System.out.println(FLUSHED + " power_meter_01=" + power + " adc0=" + adc);
-                    System.out.flush();
-                }
-                // a little pacing keeps the files small while the test decides when to kill
-                Thread.sleep(1);
-            }
+            RunWriter run = writer.open(new TestRunContext(Path.of(args[0]), Hdf5RunWriterTest.RUN, 1, allocator));
+            KilledWriter.writeUntilKilled(run, List.of(TestBatches.POWER, TestBatches.ADC), new int[] {700, 1300},
+                    (stream, first, rows) -> stream == TestBatches.POWER
+                            ? TestBatches.power(allocator, first, rows) : TestBatches.adc(allocator, first, rows),
+                    Integer.parseInt(args[1]));
         }
-        System.exit(3); // not killed: the test failed to do its part
-    }
-
-    private static void write(RunWriter run, String stream, VectorSchemaRoot batch) throws IOException {
-        try (batch) {
-            run.write(stream, batch);
-        }
-    }
-
-    private static void exitWhenParentGoesAway() {
-        Thread watchdog = new Thread(() -> {
-            try {
-                while (System.in.read() >= 0) {
-                    // the parent never writes; read() returns -1 when it is gone
-                }
-            } catch (IOException ignored) {
-                // same: the parent is gone
-            }
-            Runtime.getRuntime().halt(4);
-        }, "parent-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
     }
 }

@@ -3,24 +3,17 @@ package org.daqlab.writer.parquet.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.daqlab.api.storage.KilledWriter;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,11 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CrashRecoveryTest {
 
-    /** Put in the queue when the child's stdout closes (its death), after the last line. */
-    private static final String EOF = "\u0000eof";
-    /** Linux reports a process killed by signal 9 as exit status 128 + 9. */
-    private static final int KILLED = 137;
-
     @TempDir
     Path dir;
 
@@ -52,9 +40,10 @@ class CrashRecoveryTest {
         int batchesPerFlush = 1 + random.nextInt(6);
         int delayMs = random.nextInt(20 * batchesPerFlush);
         String trial = "seed " + seed + ": kill " + delayMs + " ms after flush " + flushesBeforeKill
-                + ", a flush every " + batchesPerFlush + " batches";
+                + ", a flush every " + batchesPerFlush + " rounds";
 
-        Map<String, Long> flushed = runAndKill(batchesPerFlush, flushesBeforeKill, delayMs, trial);
+        Map<String, Long> flushed = KilledWriter.runAndKill(dir, CrashingWriterMain.class,
+                List.of(dir.toString(), Integer.toString(batchesPerFlush)), flushesBeforeKill, delayMs, trial);
 
         try (BufferAllocator allocator = new RootAllocator()) {
             for (String stream : flushed.keySet()) {
@@ -80,70 +69,5 @@ class CrashRecoveryTest {
                         trial + ": the report names the file and its rows: " + report);
             }
         }
-    }
-
-    /**
-     * Starts {@link CrashingWriterMain} in a JVM like this one, kills it {@code delayMs} after its
-     * {@code flushes}-th flush and returns the rows of the last flush it reported before it died.
-     */
-    private Map<String, Long> runAndKill(int batchesPerFlush, int flushes, int delayMs, String trial) throws Exception {
-        Path stderr = dir.resolve("child.err");
-        // the same java and classpath as this test; Arrow needs the same --add-opens as surefire's argLine
-        Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
-                "--add-opens=java.base/java.nio=ALL-UNNAMED", "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), CrashingWriterMain.class.getName(),
-                dir.toString(), Integer.toString(batchesPerFlush))
-                .redirectError(stderr.toFile()).start();
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = readLines(child, lines);
-        List<String> seen = new ArrayList<>();
-        try {
-            for (int n = 0; n < flushes; ) {
-                String line = lines.poll(120, TimeUnit.SECONDS);
-                assertNotNull(line, trial + ": the child printed nothing for 120 s; stderr: " + Files.readString(stderr));
-                assertFalse(line.equals(EOF), trial + ": the child died by itself; stderr: " + Files.readString(stderr));
-                seen.add(line);
-                n += line.startsWith(CrashingWriterMain.FLUSHED) ? 1 : 0;
-            }
-            Thread.sleep(delayMs);
-        } finally {
-            child.destroyForcibly();
-            assertTrue(child.waitFor(60, TimeUnit.SECONDS), trial + ": the child outlived SIGKILL");
-        }
-        assertEquals(KILLED, child.exitValue(), trial + ": the child was killed, it did not exit; stderr: " + Files.readString(stderr));
-        // lines the child printed between our last read and its death count too
-        reader.join(TimeUnit.SECONDS.toMillis(60));
-        lines.drainTo(seen);
-        String last = null;
-        for (String line : seen) {
-            last = line.startsWith(CrashingWriterMain.FLUSHED) ? line : last;
-        }
-        return counts(last);
-    }
-
-    private static Thread readLines(Process child, BlockingQueue<String> lines) {
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    lines.add(line);
-                }
-            } catch (IOException ignored) {
-                // the pipe broke: the child is dead, which EOF reports
-            }
-            lines.add(EOF);
-        }, "crash-child-stdout");
-        reader.setDaemon(true);
-        reader.start();
-        return reader;
-    }
-
-    /** {@code FLUSHED power_meter_01=1400 adc0=2600 camera0=10} as stream → rows. */
-    private static Map<String, Long> counts(String flushedLine) {
-        Map<String, Long> rows = new LinkedHashMap<>();
-        for (String pair : flushedLine.substring(CrashingWriterMain.FLUSHED.length()).trim().split(" ")) {
-            String[] kv = pair.split("=");
-            rows.put(kv[0], Long.parseLong(kv[1]));
-        }
-        return rows;
     }
 }
