@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -43,8 +44,11 @@ class AllWritersAtOnceIT {
 
         for (String stream : Hdf5InteropIT.STREAMS) {
             List<List<String>> csv = Support.readCsv(Hdf5InteropIT.onlyFile(out, "_" + stream + ".csv"));
-            Map<String, List<Object>> arrow = arrowColumns(Hdf5InteropIT.onlyFile(out, "_" + stream + ".arrows"), work.resolve(stream + "-arrow.json"));
-            Map<String, List<Object>> parquet = parquetColumns(Hdf5InteropIT.onlyFile(out, "_" + stream + ".parquet"), work.resolve(stream + "-parquet.json"));
+            Map<String, Object> arrowFile = readArrow(Hdf5InteropIT.onlyFile(out, "_" + stream + ".arrows"), work.resolve(stream + "-arrow.json"));
+            Map<String, Object> parquetFile = readParquet(Hdf5InteropIT.onlyFile(out, "_" + stream + ".parquet"), work.resolve(stream + "-parquet.json"));
+            assertSameMetadata(stream, arrowFile, parquetFile);
+            Map<String, List<Object>> arrow = arrowColumns(arrowFile);
+            Map<String, List<Object>> parquet = parquetColumns(parquetFile);
             long rows = published.get(stream);
             assertEquals(rows, csv.size() - 1, stream + " CSV rows");
             for (Map.Entry<String, List<Object>> column : arrow.entrySet()) {
@@ -66,17 +70,69 @@ class AllWritersAtOnceIT {
                 }
             }
         }
-        assertSameFrames(arrowColumns(Hdf5InteropIT.onlyFile(out, "_camera0.arrows"), work.resolve("frames-arrow.json")).get("frame"),
-                parquetColumns(Hdf5InteropIT.onlyFile(out, "_camera0.parquet"), work.resolve("frames-parquet.json")).get("frame"),
+        assertSameFrames(arrowColumns(readArrow(Hdf5InteropIT.onlyFile(out, "_camera0.arrows"), work.resolve("frames-arrow.json"))).get("frame"),
+                parquetColumns(readParquet(Hdf5InteropIT.onlyFile(out, "_camera0.parquet"), work.resolve("frames-parquet.json"))).get("frame"),
                 published.get("camera0"));
     }
 
-    /** The columns of an Arrow IPC file as apache-arrow reads them, batches concatenated. */
+    /**
+     * The run (uid, name, metadata), the instrument (id, metadata) and the column units (field metadata {@code unit}) are the same
+     * in a stream's Arrow file (schema metadata and field metadata, FORMAT.md of the Arrow writer) and
+     * Parquet file (the {@code daqlab} document and {@code ARROW:schema}); the power meter's are the
+     * simulated instrument's, which the HDF5 check compared with the CSV writer's sidecars.
+     */
     @SuppressWarnings("unchecked")
-    private static Map<String, List<Object>> arrowColumns(Path file, Path json) throws IOException, InterruptedException {
+    private static void assertSameMetadata(String stream, Map<String, Object> arrowFile, Map<String, Object> parquetFile)
+            throws IOException {
+        Map<String, Object> arrowMetadata = (Map<String, Object>) arrowFile.get("schema_metadata");
+        Map<String, Object> arrowRun = Support.JSON.readValue((String) arrowMetadata.get("daqlab.run"), Map.class);
+        Map<String, Object> arrowInstrument = Support.JSON.readValue((String) arrowMetadata.get("daqlab.instrument"), Map.class);
+        Map<String, Object> parquet = Support.JSON.readValue((String) ((Map<String, Object>) parquetFile.get("key_value")).get("daqlab"), Map.class);
+        Map<String, Object> parquetRun = (Map<String, Object>) parquet.get("run");
+        for (String key : List.of("uid", "name", "start_time_ns", "metadata")) {
+            assertNotNull(arrowRun.get(key), stream + ": run " + key + " in Arrow");
+            assertEquals(arrowRun.get(key), parquetRun.get(key), stream + ": run " + key + " in Arrow and Parquet");
+        }
+        assertEquals(arrowInstrument.get("id"), parquet.get("instrument_id"), stream + ": instrument id");
+        assertEquals(arrowInstrument.get("metadata"), parquet.get("instrument_metadata"), stream + ": instrument metadata");
+        Map<String, Object> arrowUnits = units((List<Map<String, Object>>) arrowFile.get("fields"));
+        Map<String, Object> parquetUnits = units((List<Map<String, Object>>) ((Map<String, Object>) parquetFile.get("arrow_schema")).get("fields"));
+        assertEquals(arrowUnits, parquetUnits, stream + ": units in Arrow and Parquet");
+        if (stream.equals("power_meter_01")) {
+            assertEquals(1064.0, ((Number) ((Map<String, Object>) arrowInstrument.get("metadata")).get("wavelength_nm")).doubleValue());
+            assertEquals("W", arrowUnits.get("power"));
+        }
+    }
+
+    private static Map<String, Object> units(List<Map<String, Object>> fields) {
+        Map<String, Object> units = new LinkedHashMap<>();
+        for (Map<String, Object> field : fields) {
+            Object unit = ((Map<?, ?>) field.get("metadata")).get("unit");
+            if (unit != null) {
+                units.put((String) field.get("name"), unit);
+            }
+        }
+        return units;
+    }
+
+    /** An Arrow IPC file as apache-arrow reads it (the Arrow writer's {@code read-arrow.mjs}). */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> readArrow(Path file, Path json) throws IOException, InterruptedException {
         Support.node(ARROW_READER, "read-arrow.mjs", json.toString(), file.toString());
         Map<String, Object> entry = ((List<Map<String, Object>>) Support.readJson(json).get("files")).get(0);
         assertNull(entry.get("error"), file + " read by apache-arrow");
+        return entry;
+    }
+
+    /** A Parquet file as hyparquet reads it (the Parquet writer's {@code read-hyparquet.mjs}). */
+    private static Map<String, Object> readParquet(Path file, Path json) throws IOException, InterruptedException {
+        Support.node(PARQUET_READER, "read-hyparquet.mjs", file.toString(), json.toString());
+        return Support.readJson(json);
+    }
+
+    /** The columns of an Arrow file read by {@link #readArrow}, batches concatenated. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, List<Object>> arrowColumns(Map<String, Object> entry) {
         Map<String, List<Object>> columns = new LinkedHashMap<>();
         for (Map<String, Object> batch : (List<Map<String, Object>>) entry.get("batches")) {
             for (Map.Entry<String, Object> column : ((Map<String, Object>) batch.get("columns")).entrySet()) {
@@ -86,11 +142,10 @@ class AllWritersAtOnceIT {
         return columns;
     }
 
-    /** The columns of a Parquet file as hyparquet reads them. */
+    /** The columns of a Parquet file read by {@link #readParquet}. */
     @SuppressWarnings("unchecked")
-    private static Map<String, List<Object>> parquetColumns(Path file, Path json) throws IOException, InterruptedException {
-        Support.node(PARQUET_READER, "read-hyparquet.mjs", file.toString(), json.toString());
-        return (Map<String, List<Object>>) Support.readJson(json).get("columns");
+    private static Map<String, List<Object>> parquetColumns(Map<String, Object> file) {
+        return (Map<String, List<Object>>) file.get("columns");
     }
 
     /**
