@@ -50,7 +50,9 @@ final class TiffStack {
     /** Compression in flight holds at most this much frame memory (but always two pages). */
     private static final long IN_FLIGHT_BYTES = 64L << 20;
     /** With bigtiff=never a file ends this much before 4 GiB, leaving room for metadata rewritten at the end. */
-    static final long METADATA_ROOM = 1L << 20;
+    static final long METADATA_ROOM = 64L << 10;
+    /** With bigtiff=never, what a page may need besides its strips: pad, row JSON, values, directory. */
+    private static final long PAGE_ROOM = 16L << 10;
     private static final int STAGING = 1 << 20;
 
     final OutputFile output;
@@ -190,7 +192,7 @@ final class TiffStack {
         if (big || settings.bigTiff() != TiffSettings.BigTiff.NEVER || (pages == 0 && inFlight.isEmpty())) {
             return true;
         }
-        long page = (encoder == null ? frameBytes : encoder.bound()) + 1 + 65536; // strips, pad, row JSON, directory
+        long page = (encoder == null ? frameBytes : encoder.bound()) + PAGE_ROOM;
         return end + (inFlight.size() + 1) * page + METADATA_ROOM <= settings.classicLimit();
     }
 
@@ -439,7 +441,7 @@ final class TiffStack {
         }
         long at = end;
         try {
-            writeFully(channel, pad == 0 ? ByteBuffer.wrap(json) : ByteBuffer.allocate(json.length + 1).put(json).flip());
+            writeFully(channel, ByteBuffer.wrap(pad == 0 ? json : Arrays.copyOf(json, json.length + 1)));
             ByteBuffer entry = Ifd.le(big ? 16 : 8);
             if (big) {
                 entry.putLong(json.length).putLong(at);
