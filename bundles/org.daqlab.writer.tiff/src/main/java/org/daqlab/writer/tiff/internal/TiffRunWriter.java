@@ -154,9 +154,9 @@ final class TiffRunWriter implements RunWriter {
             } else if (!column.type.equals(type) || !Arrays.equals(column.shape, shape)) {
                 String before = column.type + " " + Arrays.toString(column.shape);
                 if (column.current != null) {
+                    end(column.current, null); // its pages in flight are written: the count below is final
                     before += " (" + column.current.stack.output.finalPath().getFileName() + " holds the "
                             + column.current.stack.pages() + " frames before)";
-                    end(column.current, null);
                     column.current = null;
                     column.schemas++;
                     column.parts = 1;
@@ -211,9 +211,9 @@ final class TiffRunWriter implements RunWriter {
             if (entry == null) {
                 entry = open(stream, column);
             } else if (!entry.stack.roomForPage()) {
+                end(entry, null);
                 String full = entry.stack.output.finalPath().getFileName() + " reached the 4 GiB limit of classic TIFF "
                         + "(bigtiff = never) with " + entry.stack.pages() + " pages";
-                end(entry, null);
                 column.parts++;
                 column.change = full;
                 entry = open(stream, column);
