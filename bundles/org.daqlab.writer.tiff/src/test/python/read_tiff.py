@@ -8,7 +8,8 @@ For each file: ``error`` (null, or why tifffile could not read it), ``bigtiff``,
 ``page`` (for every page: shape, dtype, compression, predictor, rows per strip, strips, the SHA-256 of
 its pixels as little-endian bytes, and the JSON of its daqlab frame tag 65500), ``imagej`` (tifffile's
 ``imagej_metadata``), ``series`` (the first series' shape, axes, dtype, kind and the SHA-256 of all
-its pixels, unless ``--no-series-data``: files too large for memory) and ``metadata`` (the JSON of the first page's tag 65501).
+its pixels, unless ``--no-series-data``: files too large for memory) and ``metadata`` (the JSON of the first page's tag 65501); ``series_error`` if the pages read but the series
+(which follows the ImageJ description) did not.
 """
 
 import hashlib
@@ -59,6 +60,12 @@ def read(path, series_data):
             metadata = first.tags.get(METADATA_TAG)
             report["metadata"] = json.loads(text(metadata.value)) if metadata is not None else None
             report["description"] = first.description
+    except Exception:
+        report["error"] = traceback.format_exc()
+        return report
+    # a separate error: a live file's pages read while its description may still count fewer
+    report["series_error"] = None
+    try:
         with tifffile.TiffFile(path) as tif:
             report["imagej"] = tif.imagej_metadata
             series = tif.series[0]
@@ -72,7 +79,7 @@ def read(path, series_data):
                 data = series.asarray()
                 report["series"]["sha256"] = hashlib.sha256(little_endian_bytes(data)).hexdigest()
     except Exception:
-        report["error"] = traceback.format_exc()
+        report["series_error"] = traceback.format_exc()
     return report
 
 
