@@ -98,13 +98,13 @@ final class TiffRecovery {
     /**
      * Completes and renames one leftover.
      *
-     * @return what was recovered, or {@code null} if a live writer holds it
+     * @return what was recovered, or {@code null} if a live writer holds it (or a writer of this JVM created it)
      * @throws IOException if it cannot be recovered (nothing is deleted then)
      */
     static String recover(Path data) throws IOException {
         Path key = data.toAbsolutePath().normalize();
-        if (!RECOVERING.add(key)) {
-            return null;
+        if (OwnFiles.contains(data) || !RECOVERING.add(key)) {
+            return null; // live here (even opening its lock file would release its writer's lock), or being recovered
         }
         try {
             return recoverClaimed(data);
