@@ -3,7 +3,21 @@ package org.daqlab.writer.tiff.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.TimeStampMicroTZVector;
+import org.apache.arrow.vector.UInt1Vector;
+import org.apache.arrow.vector.UInt8Vector;
+import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.types.TimeUnit;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.daqlab.api.data.FixedShapeTensorVector;
+import org.daqlab.api.data.StreamSchemas;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.daqlab.api.run.MetadataUpdate;
@@ -22,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -140,6 +155,92 @@ class TiffInteropTest {
         List<String> notices = context.notices.stream().filter(n -> n.contains("power_meter_01")).distinct().toList();
         assertEquals(1, notices.size(), context.notices.toString());
         assertTrue(notices.get(0).contains("no frame column"), notices.get(0));
+    }
+
+    @Test
+    void eachPageRecordsItsRowsOtherColumnsAndColumnsThatCannotBeRecordedAreReportedOnce() throws Exception {
+        List<Field> fields = List.of(
+                new Field("note", FieldType.nullable(ArrowType.Utf8.INSTANCE), null),
+                new Field("ok", FieldType.notNullable(ArrowType.Bool.INSTANCE), null),
+                new Field("count", FieldType.notNullable(new ArrowType.Int(64, false)), null),
+                new Field("level", FieldType.notNullable(new ArrowType.Int(8, false)), null),
+                new Field("temperature", FieldType.nullable(new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE)), null),
+                new Field("at", FieldType.notNullable(new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC")), null),
+                new Field("roi", FieldType.notNullable(new ArrowType.List()),
+                        List.of(new Field("item", FieldType.notNullable(new ArrowType.Int(32, true)), null))),
+                CAMERA.schema().findField("frame"));
+        StreamDescriptor camera = new StreamDescriptor("camera0", "cam0", StreamSchemas.schema("camera0", "cam0", fields,
+                Map.of()), Map.of());
+        TestRunContext context = segment(Map.of(), 0, run -> {
+            run.describe(camera);
+            for (int b = 0; b < 2; b++) {
+                try (VectorSchemaRoot batch = VectorSchemaRoot.create(camera.schema(), allocator)) {
+                    batch.allocateNew();
+                    for (int i = 0; i < 3; i++) {
+                        int n = b * 3 + i;
+                        ((BigIntVector) batch.getVector("timestamp_ns")).setSafe(i, TestFrames.timestamp(n));
+                        if (n % 2 == 0) {
+                            ((VarCharVector) batch.getVector("note")).setSafe(i, ("frame \"" + n + "\" µm").getBytes(UTF_8));
+                        } else {
+                            ((VarCharVector) batch.getVector("note")).setNull(i);
+                        }
+                        ((BitVector) batch.getVector("ok")).setSafe(i, n % 3 == 0 ? 1 : 0);
+                        ((UInt8Vector) batch.getVector("count")).setSafe(i, -1L - n);
+                        ((UInt1Vector) batch.getVector("level")).setSafe(i, 250 + n);
+                        ((Float4Vector) batch.getVector("temperature")).setSafe(i, n == 4 ? Float.NaN : 20.5f + n);
+                        ((TimeStampMicroTZVector) batch.getVector("at")).setSafe(i, TestFrames.timestamp(n) / 1000);
+                    }
+                    ListVector roi = (ListVector) batch.getVector("roi");
+                    for (int i = 0; i < 3; i++) {
+                        roi.startNewValue(i);
+                        roi.endValue(i, 0);
+                    }
+                    FixedShapeTensorVector tensor = (FixedShapeTensorVector) batch.getVector("frame");
+                    tensor.getUnderlyingVector().setValueCount(3);
+                    for (int i = 0; i < 3; i++) {
+                        tensor.getUnderlyingVector().setNotNull(i);
+                        tensor.pixelVector().getDataBuffer().setBytes((long) i * 48 * 64 * 2, TestFrames.pixels(CAMERA, b * 3 + i));
+                    }
+                    for (FieldVector v : batch.getFieldVectors()) {
+                        if (!(v instanceof FixedShapeTensorVector)) {
+                            v.setValueCount(3);
+                        }
+                    }
+                    batch.setRowCount(3);
+                    run.write("camera0", batch);
+                }
+            }
+        });
+
+        JsonNode file = Tifffile.ok(Tifffile.read(context.path("camera0", "tif")));
+        for (int n = 0; n < 6; n++) {
+            JsonNode page = file.get("page").get(n);
+            assertEquals(TestFrames.sha256(TestFrames.pixels(CAMERA, n)), page.get("sha256").asText());
+            JsonNode row = page.get("frame");
+            assertEquals(List.of("timestamp_ns", "note", "ok", "count", "level", "temperature", "at"),
+                    iterable(row.fieldNames()), "every column that can be recorded, in schema order");
+            assertEquals(TestFrames.timestamp(n), row.get("timestamp_ns").asLong());
+            assertEquals(n % 2 == 0 ? "frame \"" + n + "\" µm" : null, row.get("note").isNull() ? null : row.get("note").asText());
+            assertEquals(n % 3 == 0, row.get("ok").asBoolean());
+            assertEquals(new java.math.BigInteger(Long.toUnsignedString(-1L - n)), row.get("count").bigIntegerValue(),
+                    "uint64 exactly");
+            assertEquals(250 + n, row.get("level").asInt(), "uint8 unsigned");
+            if (n == 4) {
+                assertEquals("NaN", row.get("temperature").asText());
+            } else {
+                assertEquals(20.5 + n, row.get("temperature").asDouble(), 1e-6);
+            }
+            assertEquals(TestFrames.timestamp(n) / 1000, row.get("at").asLong());
+        }
+        List<String> notices = context.notices.stream().filter(m -> m.contains("'roi'")).distinct().toList();
+        assertEquals(1, notices.size(), context.notices.toString());
+        assertTrue(notices.get(0).contains("stream 'camera0'") && notices.get(0).contains("List"), notices.get(0));
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> names) {
+        List<String> out = new ArrayList<>();
+        names.forEachRemaining(out::add);
+        return out;
     }
 
     interface Steps {
