@@ -292,7 +292,11 @@ final class TiffRunWriter implements RunWriter {
         failures.throwFirst();
     }
 
-    /** Ends every file (pages in flight, final metadata and page count), then releases every file. */
+    /**
+     * Ends every file (pages in flight, final metadata and page count), then releases every file, which
+     * removes the unfinished marks of those that ended: all at the end of the segment, just before the
+     * core renames them.
+     */
     @Override
     public void close(RunStop stop) throws IOException {
         Failures failures = new Failures();

@@ -89,7 +89,6 @@ final class TiffStack {
     /** Offsets of the classic directories, while the file may still become a BigTIFF. */
     private long[] classicIfds;
     private boolean ended;
-    private boolean lockDeleted;
     private IOException failure;
 
     /** A frame being compressed, and its page's row JSON. */
@@ -456,9 +455,10 @@ final class TiffStack {
     }
 
     /**
-     * Ends the file: the pages in flight, {@code metadata} (if not null) and the final page count. The
-     * file is then complete and its unfinished mark goes. After a failed write the file is completed
-     * with the pages it has.
+     * Ends the file: the pages in flight, {@code metadata} (if not null) and the final page count, forced
+     * to disk. The file is then complete; its unfinished mark goes when it is {@link #close closed}, at
+     * the end of the segment, so that a crash before the core renames it still leaves it to recovery.
+     * After a failed write the file is completed with the pages it has.
      *
      * @throws IOException if it cannot be completed: it keeps its mark and recovery completes it
      */
@@ -477,12 +477,17 @@ final class TiffStack {
                 failure = failure == null ? e : failure;
             }
         }
-        try {
-            if (pages == 0) {
-                throw new IOException("it holds no complete page");
+        if (pages == 0) {
+            IOException error = new IOException("the TIFF file " + path() + " of stream '" + stream + "' holds no page: "
+                    + "its first frame could not be written; it keeps its temporary name");
+            if (failure != null) {
+                error.addSuppressed(failure);
             }
+            throw error;
+        }
+        try {
             updateDescription();
-            channel.force(false);
+            channel.force(false); // complete on disk before its mark can go
         } catch (IOException e) {
             IOException error = new IOException("cannot complete the TIFF file " + path() + " of stream '" + stream
                     + "': " + reason(e) + "; it keeps its temporary name and is completed at the next start", e);
@@ -492,18 +497,21 @@ final class TiffStack {
             throw error;
         }
         ended = true;
-        lock.delete();
-        lockDeleted = true;
     }
 
-    /** Releases the file and its lock, without ending it (after {@link #end}, or when giving up on it). */
+    /**
+     * Releases the file: if it {@link #end ended}, its unfinished mark is deleted; if not, the mark
+     * stays (unlocked) and recovery completes the file at the next start.
+     */
     void close() throws IOException {
         for (Pending pending : inFlight) {
             pending.encoded().cancel(false);
         }
         inFlight.clear();
         try (channel) {
-            if (!lockDeleted) {
+            if (ended) {
+                lock.delete();
+            } else {
                 lock.release();
             }
         }

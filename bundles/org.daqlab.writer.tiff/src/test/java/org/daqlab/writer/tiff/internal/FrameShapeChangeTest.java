@@ -12,11 +12,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -49,6 +51,8 @@ class FrameShapeChangeTest {
         write(run, FULL, 0, 5);
         run.describe(ROI); // described again with the new shape
         write(run, ROI, 5, 4);
+        assertTrue(Files.exists(LockFile.of(context.path("camera0", "tif"))),
+                "the ended file keeps its unfinished mark until the segment closes: a crash now leaves it to recovery");
         write(run, EIGHT_BIT, 9, 3); // a batch with another pixel type, without a describe
         run.close(TestFrames.STOP);
         writer.deactivate();
@@ -60,6 +64,9 @@ class FrameShapeChangeTest {
         assertEquals(3, Tifffile.assertFrames(files.get(2), EIGHT_BIT, "uint8", 9));
         assertEquals(4, files.get(1).get("imagej").get("frames").asInt());
         assertEquals(3, context.files.size(), context.files.keySet().toString());
+        for (String name : List.of("camera0", "camera0.schema2", "camera0.schema3")) {
+            assertFalse(Files.exists(LockFile.of(context.path(name, "tif"))), name + ": complete, no mark");
+        }
 
         List<String> changes = context.notices.stream().filter(n -> n.contains("changed from")).toList();
         assertEquals(2, changes.size(), context.notices.toString());
