@@ -198,7 +198,32 @@ final class TiffRunWriter implements RunWriter {
         }
     }
 
+    /**
+     * Adds the batch's frames of {@code column} to its file and writes them before returning, while the
+     * batch's buffers are valid: those added before a failure too.
+     */
     private void writeFrames(StreamState stream, FrameColumn column, FixedShapeTensorVector tensor, VectorSchemaRoot batch)
+            throws IOException {
+        try {
+            addFrames(stream, column, tensor, batch);
+        } catch (IOException | RuntimeException e) {
+            try {
+                endOfBatch(column);
+            } catch (IOException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            throw e;
+        }
+        endOfBatch(column);
+    }
+
+    private static void endOfBatch(FrameColumn column) throws IOException {
+        if (column.current != null && !column.current.stack.ended()) {
+            column.current.stack.endOfBatch();
+        }
+    }
+
+    private void addFrames(StreamState stream, FrameColumn column, FixedShapeTensorVector tensor, VectorSchemaRoot batch)
             throws IOException {
         ArrowBuf pixels = tensor.pixelVector().getDataBuffer();
         for (int row = 0; row < batch.getRowCount(); row++) {

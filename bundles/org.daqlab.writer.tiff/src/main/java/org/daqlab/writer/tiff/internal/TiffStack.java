@@ -13,6 +13,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -24,11 +26,13 @@ import java.util.function.Consumer;
  * One multi-page TIFF file: the frames of one frame column of one stream, a page each, in order.
  *
  * <p>The file starts with 16 bytes for the header (a classic header followed by 8 zero bytes, or a
- * BigTIFF header). Each page is one block at the end of the file, written in one call: its strips,
- * its out-of-line values and its directory with a next-IFD offset of 0. Only then is the page linked
- * in, by writing its directory's offset into the previous directory's next-IFD field (the header's
- * first-IFD field for the first page). So at any moment the chain from the header holds complete
- * pages only, and a process killed at any point leaves a file whose every linked page reads back.
+ * BigTIFF header). Each page is one block: its strips, its out-of-line values and its directory. The
+ * pages of a batch form a group, written in one call at the end of the file, each directory's next-IFD
+ * offset pointing at the next page of the group and the last one's at nothing (0). Only then is the
+ * group linked in, by writing its first directory's offset into the previous directory's next-IFD
+ * field (the header's first-IFD field for the first page). So at any moment the chain from the header
+ * holds complete pages only, and a process killed at any point leaves a file whose every linked page
+ * reads back.
  *
  * <p>A classic file that would pass {@link TiffSettings#classicLimit} (4 GiB) becomes a BigTIFF
  * ({@code bigtiff=auto}): a BigTIFF directory for every page so far is written after the last page,
@@ -54,6 +58,10 @@ final class TiffStack {
     /** With bigtiff=never, what a page may need besides its strips: pad, row JSON, values, directory. */
     private static final long PAGE_ROOM = 16L << 10;
     private static final int STAGING = 1 << 20;
+    /** A group is written once it has this many pieces (the JDK writes at most 1,024 in one call) … */
+    private static final int MAX_GROUP_PIECES = 900;
+    /** … or this many bytes. */
+    private static final long MAX_GROUP_BYTES = 64L << 20;
 
     final OutputFile output;
     /** The stream as published. */
@@ -88,6 +96,17 @@ final class TiffStack {
     private byte[] firstMetadata;
     /** Offsets of the classic directories, while the file may still become a BigTIFF. */
     private long[] classicIfds;
+    /**
+     * Pages built but not yet written, chained among themselves: written together in one call, then
+     * linked in with one write. Their buffers must stay valid until then (Arrow's until the end of the
+     * batch, recycled compression buffers until the group is written).
+     */
+    private final List<ByteBuffer> group = new ArrayList<>();
+    private final List<PageEncoder.Encoded> groupEncoded = new ArrayList<>();
+    private int groupPages;
+    private long groupEnd = 16;
+    private long groupFirstIfd;
+    private Ifd.Block groupLast;
     private boolean ended;
     private IOException failure;
 
@@ -188,17 +207,18 @@ final class TiffStack {
      * must stay below 4 GiB with every page in flight and room for its metadata.
      */
     boolean roomForPage() {
-        if (big || settings.bigTiff() != TiffSettings.BigTiff.NEVER || (pages == 0 && inFlight.isEmpty())) {
+        if (big || settings.bigTiff() != TiffSettings.BigTiff.NEVER || (pages + groupPages == 0 && inFlight.isEmpty())) {
             return true;
         }
         long page = (encoder == null ? frameBytes : encoder.bound()) + PAGE_ROOM;
-        return end + (inFlight.size() + 1) * page + METADATA_ROOM <= settings.classicLimit();
+        return groupEnd + (inFlight.size() + 1) * page + METADATA_ROOM <= settings.classicLimit();
     }
 
     /**
-     * Adds a frame: {@code frameBytes} bytes of {@code pixels} from {@code offset}, valid only during
-     * the call, and its row's JSON (NUL-terminated). Written at once, or copied and compressed on the
-     * worker pool and written when done (in order).
+     * Adds a frame: {@code frameBytes} bytes of {@code pixels} from {@code offset}, valid until
+     * {@link #endOfBatch}, and its row's JSON (NUL-terminated). Written with the batch's other frames
+     * at {@link #endOfBatch}, or copied and compressed on the worker pool and written when done (in
+     * order).
      *
      * @throws IOException naming the file, the stream and the fix
      */
@@ -219,6 +239,11 @@ final class TiffStack {
         drain(maxInFlight);
     }
 
+    /** The batch whose pixels {@link #add} was given ends: its pages are written and linked in now. */
+    void endOfBatch() throws IOException {
+        writeGroup();
+    }
+
     /**
      * Writes compressed pages in order: every finished one at the head of the queue, and then more,
      * waiting for each, until at most {@code keep} are in flight.
@@ -236,66 +261,111 @@ final class TiffStack {
                 throw new IOException("compressing a page of stream '" + stream + "' for " + path() + " failed: "
                         + e.getCause(), e.getCause());
             }
-            try {
-                appendPage(ByteBuffer.wrap(page.bytes(), 0, page.length()), page.strips(), encoder.rowsPerStrip(),
-                        head.frameJson());
-            } finally {
-                encoder.recycle(page);
-            }
+            groupEncoded.add(page); // recycled once the group is written
+            appendPage(ByteBuffer.wrap(page.bytes(), 0, page.length()), page.strips(), encoder.rowsPerStrip(),
+                    head.frameJson());
         }
+        writeGroup();
     }
 
-    /** Writes one page (strips, values, directory), then links it in. */
+    /**
+     * Adds one page (strips, values, directory) to the group, chained to the group's previous page;
+     * the group is written when it is large, at the end of the batch, and before anything else is.
+     */
     private void appendPage(ByteBuffer data, int[] strips, int rowsPerStrip, byte[] frameJson) throws IOException {
         checkWritable();
         long dataBytes = data.remaining();
         int pad = (int) (dataBytes & 1);
-        Ifd.Block block = directory(strips, rowsPerStrip, dataBytes + pad, frameJson);
-        long pageEnd = end + dataBytes + pad + block.bytes().remaining();
+        Ifd.Block block = directory(groupEnd, strips, rowsPerStrip, dataBytes + pad, frameJson);
+        long pageEnd = groupEnd + dataBytes + pad + block.bytes().remaining();
         if (!big && pageEnd > settings.classicLimit()) {
             if (settings.bigTiff() == TiffSettings.BigTiff.NEVER) {
                 throw new IOException("a page of stream '" + stream + "' does not fit below 4 GiB in " + path()
                         + " (bigtiff = never); this is a bug: the stack should have gone on in a new file");
             }
+            writeGroup();
             toBigTiff();
-            block = directory(strips, rowsPerStrip, dataBytes + pad, frameJson);
-            pageEnd = end + dataBytes + pad + block.bytes().remaining();
+            block = directory(groupEnd, strips, rowsPerStrip, dataBytes + pad, frameJson);
+            pageEnd = groupEnd + dataBytes + pad + block.bytes().remaining();
         }
-        long at = end;
-        try {
-            ByteBuffer[] pieces = pad == 0 ? new ByteBuffer[] {data, block.bytes()}
-                    : new ByteBuffer[] {data, PAD.duplicate(), block.bytes()};
-            long written = 0;
-            while (written < pageEnd - at) {
-                written += channel.write(pieces);
+        if (groupLast == null) {
+            groupFirstIfd = block.ifd();
+        } else {
+            ByteBuffer previous = groupLast.bytes();
+            if (big) {
+                previous.putLong(previous.limit() - 8, block.ifd());
+            } else {
+                previous.putInt(previous.limit() - 4, (int) block.ifd());
             }
-            link(block.ifd());
-        } catch (IOException e) {
-            throw fail(e, at);
         }
-        end = pageEnd;
-        linkField = block.nextField();
-        if (pages == 0) {
+        long index = pages + groupPages;
+        if (index == 0) {
             descriptionAt = block.value(Tag.IMAGE_DESCRIPTION);
             metadataEntryAt = block.entry(Tag.DAQLAB_METADATA);
             describedPages = 1;
             firstMetadata = null;
         }
         if (classicIfds != null && !big) {
-            if (pages == classicIfds.length) {
+            if (index == classicIfds.length) {
                 classicIfds = Arrays.copyOf(classicIfds, classicIfds.length * 2);
             }
-            classicIfds[(int) pages] = block.ifd();
+            classicIfds[(int) index] = block.ifd();
         }
-        pages++;
-        output.addRows(1);
+        group.add(data);
+        if (pad == 1) {
+            group.add(PAD.duplicate());
+        }
+        group.add(block.bytes());
+        groupLast = block;
+        groupEnd = pageEnd;
+        groupPages++;
+        if (group.size() >= MAX_GROUP_PIECES || groupEnd - end >= MAX_GROUP_BYTES) {
+            writeGroup();
+        }
     }
 
-    /** The directory of the next page, whose strips (of {@code strips} bytes each) start at {@link #end}. */
-    private Ifd.Block directory(int[] strips, int rowsPerStrip, long stripBytes, byte[] frameJson) {
+    /**
+     * Writes the group's pages in one call after the last page, then links the first of them in. Until
+     * that link nothing points at them, and their own links point only among them: the chain from the
+     * header reaches whole pages only, whenever the process dies.
+     */
+    private void writeGroup() throws IOException {
+        if (groupPages == 0) {
+            return;
+        }
+        long at = end;
+        try {
+            ByteBuffer[] pieces = group.toArray(ByteBuffer[]::new);
+            for (long written = 0; written < groupEnd - at; ) {
+                written += channel.write(pieces);
+            }
+            link(groupFirstIfd);
+        } catch (IOException e) {
+            throw fail(e, at);
+        }
+        end = groupEnd;
+        linkField = groupLast.nextField();
+        pages += groupPages;
+        output.addRows(groupPages);
+        clearGroup();
+    }
+
+    private void clearGroup() {
+        group.clear();
+        if (encoder != null) {
+            groupEncoded.forEach(encoder::recycle);
+        }
+        groupEncoded.clear();
+        groupPages = 0;
+        groupLast = null;
+        groupEnd = end;
+    }
+
+    /** The directory of the next page, whose strips (of {@code strips} bytes each) start at {@code position}. */
+    private Ifd.Block directory(long position, int[] strips, int rowsPerStrip, long stripBytes, byte[] frameJson) {
         long[] offsets = new long[strips.length];
         long[] counts = new long[strips.length];
-        long at = end;
+        long at = position;
         for (int i = 0; i < strips.length; i++) {
             offsets[i] = at;
             counts[i] = strips[i];
@@ -326,12 +396,12 @@ final class TiffStack {
         if (encoder != null && settings.predictor() && type.integer()) {
             ifd.shorts(Tag.PREDICTOR, 2);
         }
-        if (pages == 0) {
+        if (pages + groupPages == 0) {
             ifd.ascii(Tag.IMAGE_DESCRIPTION, description.value(1))
                     .ascii(Tag.SOFTWARE, SOFTWARE)
                     .ascii(Tag.DAQLAB_METADATA, firstMetadata);
         }
-        return ifd.encode(end + stripBytes);
+        return ifd.encode(position + stripBytes);
     }
 
     /** Points the last page's next-IFD field (or the header) at {@code ifd}. */
@@ -390,6 +460,7 @@ final class TiffStack {
             writeFully(channel, header.flip(), 0);
             big = true;
             end = position;
+            groupEnd = position;
             linkField = lastNextField;
             metadataEntryAt = firstMetadataEntry;
             classicIfds = null;
@@ -425,6 +496,7 @@ final class TiffStack {
 
     /** Writes {@code json} after the last page and points the first page's metadata entry at it. */
     private void updateMetadata(byte[] json) throws IOException {
+        writeGroup();
         if (pages == 0) {
             firstMetadata = json;
             return;
@@ -452,6 +524,7 @@ final class TiffStack {
             throw fail(e, at);
         }
         end = at + json.length + pad;
+        groupEnd = end;
     }
 
     /**
@@ -534,6 +607,10 @@ final class TiffStack {
         } catch (IOException cut) {
             e.addSuppressed(cut);
         }
+        if (groupPages > 0) {
+            kept += "; the " + groupPages + " frames being written with them are not";
+        }
+        clearGroup();
         for (Pending pending : inFlight) {
             pending.encoded().cancel(false);
         }
