@@ -119,6 +119,31 @@ class TiffRecoveryTest {
     }
 
     @Test
+    void theFirstFileAWriterOpensInADirectoryStartsTheRecoveryOfItsLeftoversInTheBackground() throws Exception {
+        Path part = crashedFile("never");
+        setDescriptionCount(part, 3);
+
+        TiffStorageWriter writer = TestConfigs.writer(Map.of());
+        TestRunContext context = new TestRunContext(dir, TestFrames.RUN, 2, allocator, "tiff");
+        RunWriter run = writer.open(context);
+        run.describe(CAMERA);
+        try (VectorSchemaRoot batch = TestFrames.batch(CAMERA, allocator, 0, 1)) {
+            run.write("camera0", batch);
+        }
+        run.close(null);
+        writer.deactivate(); // waits for the background recovery
+
+        assertFalse(Files.exists(part));
+        List<String> reports = context.notices.stream().filter(n -> n.startsWith("recovered crashed_camera0_s1.tif")).toList();
+        assertEquals(1, reports.size(), context.notices.toString());
+        JsonNode file = Tifffile.read(recovered(part));
+        assertEquals(FRAMES, Tifffile.assertFrames(file, CAMERA, "uint16", 0));
+        assertEquals(FRAMES, file.get("imagej").get("images").asInt());
+        assertEquals(1, Tifffile.assertFrames(Tifffile.read(context.path("camera0", "tif")), CAMERA, "uint16", 0),
+                "the new segment's own file is not touched");
+    }
+
+    @Test
     void aFileWithoutAWholePageKeepsItsNameAndMark() throws Exception {
         Path part = dir.resolve("camera0_s1.tif.part");
         Files.write(part, new byte[] {'I', 'I', 42, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
