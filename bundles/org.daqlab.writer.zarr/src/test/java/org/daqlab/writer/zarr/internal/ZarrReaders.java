@@ -104,6 +104,23 @@ final class ZarrReaders {
         return array;
     }
 
+    /** Whether the reader could not open an array only because this Node has no Float16Array for zarrita. */
+    static boolean float16Unreadable(Read read, JsonNode array) {
+        return !read.float16() && array != null && array.get("error").asText().contains("unsupported dataType: float16");
+    }
+
+    /** The length along time of every readable array of a group, by name. */
+    static Map<String, Long> lengths(Read read, String groupName) {
+        JsonNode group = group(read, groupName);
+        Map<String, Long> lengths = new java.util.TreeMap<>();
+        group.get("arrays").fields().forEachRemaining(entry -> {
+            if (!float16Unreadable(read, entry.getValue())) {
+                lengths.put(entry.getKey(), array(group, entry.getKey()).get("shape").get(0).asLong());
+            }
+        });
+        return lengths;
+    }
+
     /** The dimension names of an array: v3's {@code dimension_names}, v2's {@code _ARRAY_DIMENSIONS}. */
     static List<String> dimensions(Read read, JsonNode array) {
         JsonNode names = read.v3() ? array.get("dimension_names") : array.get("attributes").get("_ARRAY_DIMENSIONS");
@@ -135,8 +152,7 @@ final class ZarrReaders {
         for (String column : written) {
             Field field = stream.schema().findField(column);
             String at = where + "/" + column;
-            JsonNode raw = group.get("arrays").get(column);
-            if (!read.float16() && raw != null && raw.get("error").asText().contains("unsupported dataType: float16")) {
+            if (float16Unreadable(read, group.get("arrays").get(column))) {
                 continue; // this Node has no Float16Array for zarrita to return (v2 stores are read by numpy)
             }
             JsonNode array = array(group, column);
