@@ -327,6 +327,6 @@ final class ZarrArray {
     static String reason(IOException e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return message.contains("No space left on device")
-                ? message + ". Fix: free space on the disk; the store keeps every row of the last flush" : message;
+                ? message + ". Fix: free space on the disk (the store keeps every row of its last flush)" : message;
     }
 }

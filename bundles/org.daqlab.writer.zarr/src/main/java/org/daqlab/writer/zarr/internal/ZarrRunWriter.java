@@ -180,8 +180,8 @@ final class ZarrRunWriter implements RunWriter {
         try {
             flush(stop, true);
         } catch (IOException e) {
-            throw new IOException(e.getMessage() + ". The store " + output.path() + " keeps every row of its last "
-                    + "flush and keeps this name; the next start gives it its final name", e);
+            throw new IOException(e.getMessage() + ". The store " + output.path() + " is left as of its last flush "
+                    + "under this name; the next start gives it its final name", e);
         } finally {
             store.store().release();
         }

@@ -179,6 +179,30 @@ final class ZarrReaders {
         }
     }
 
+    /**
+     * Asserts that every array of group {@code groupName} holds at least {@code rows} rows and that
+     * its first {@code rows} are those of {@code stream} (arrays of a store whose flush a crash or a
+     * full disk cut short may be longer than others).
+     */
+    static void assertStreamPrefix(Read read, String groupName, StreamDescriptor stream, long rows, List<String> skipped) {
+        JsonNode group = group(read, groupName);
+        Map<String, LongFunction<Object>> expected = TestStreams.expected(stream);
+        for (Field field : stream.schema().getFields()) {
+            JsonNode array = group.get("arrays").get(field.getName());
+            if (skipped.contains(field.getName()) || float16Unreadable(read, array)) {
+                continue;
+            }
+            array = array(group, field.getName());
+            boolean frame = StreamSchemas.isFrame(field);
+            JsonNode values = array.get(frame ? "frames" : "values");
+            String at = read.store().get("path").asText() + " " + groupName + "/" + field.getName();
+            assertTrue(values.size() >= rows, at + ": " + values.size() + " rows < " + rows);
+            for (int i = 0; i < rows; i++) {
+                assertValue(expected.get(field.getName()).apply(i), array.get("dtype").asText(), values.get(i), at + " row " + i);
+            }
+        }
+    }
+
     /** Asserts that a reader saw {@code expected} (a published value, null included) as Zarr stores it. */
     static void assertValue(Object expected, String dtype, JsonNode actual, String where) {
         if (expected instanceof TestStreams.Frame frame) {
