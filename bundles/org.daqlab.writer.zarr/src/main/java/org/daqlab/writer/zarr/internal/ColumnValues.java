@@ -7,7 +7,7 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.ValueVector;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
 
-import java.util.Arrays;
+import java.nio.ByteBuffer;
 
 /**
  * Copies rows of an Arrow column into a chunk buffer as Zarr stores them: little-endian values one
@@ -17,15 +17,17 @@ import java.util.Arrays;
  */
 final class ColumnValues {
 
+    private static final byte[] ZEROS = new byte[64 * 1024];
+
     private ColumnValues() {
     }
 
     /**
-     * Copies rows {@code [from, from + n)} of {@code vector} to {@code chunk} at byte {@code at}.
+     * Copies rows {@code [from, from + n)} of {@code vector} to the little-endian {@code chunk} at byte {@code at}.
      *
      * @return whether any of them was null and became 0 (not NaN): the writer reports it once
      */
-    static boolean copy(FieldVector vector, ColumnLayout layout, int from, int n, byte[] chunk, int at) {
+    static boolean copy(FieldVector vector, ColumnLayout layout, int from, int n, ByteBuffer chunk, int at) {
         return switch (layout.kind()) {
             case FIXED -> copyFixed((BaseFixedWidthVector) vector, layout.type(), from, n, chunk, at);
             case BOOLEAN -> copyBooleans(vector, from, n, chunk, at);
@@ -33,9 +35,9 @@ final class ColumnValues {
         };
     }
 
-    private static boolean copyFixed(BaseFixedWidthVector vector, ElementType type, int from, int n, byte[] chunk, int at) {
+    private static boolean copyFixed(BaseFixedWidthVector vector, ElementType type, int from, int n, ByteBuffer chunk, int at) {
         int size = type.size;
-        vector.getDataBuffer().getBytes((long) from * size, chunk, at, n * size);
+        vector.getDataBuffer().getBytes((long) from * size, chunk.duplicate().position(at).limit(at + n * size));
         if (vector.getNullCount() == 0) {
             return false;
         }
@@ -44,12 +46,12 @@ final class ColumnValues {
             if (vector.isNull(from + i)) {
                 int offset = at + i * size;
                 switch (type) {
-                    case FLOAT16 -> putLE(chunk, offset, 0x7E00L, 2);
-                    case FLOAT32 -> putLE(chunk, offset, Float.floatToRawIntBits(Float.NaN), 4);
-                    case FLOAT64 -> putLE(chunk, offset, Double.doubleToRawLongBits(Double.NaN), 8);
+                    case FLOAT16 -> chunk.putShort(offset, (short) 0x7E00);
+                    case FLOAT32 -> chunk.putFloat(offset, Float.NaN);
+                    case FLOAT64 -> chunk.putDouble(offset, Double.NaN);
                     default -> {
                         // Arrow leaves the value under a null undefined
-                        Arrays.fill(chunk, offset, offset + size, (byte) 0);
+                        zero(chunk, offset, size);
                         zeroed = true;
                     }
                 }
@@ -58,42 +60,44 @@ final class ColumnValues {
         return zeroed;
     }
 
-    private static boolean copyBooleans(FieldVector vector, int from, int n, byte[] chunk, int at) {
+    private static boolean copyBooleans(FieldVector vector, int from, int n, ByteBuffer chunk, int at) {
         boolean zeroed = false;
         for (int i = 0; i < n; i++) {
             boolean isNull = vector.isNull(from + i);
             zeroed |= isNull;
-            chunk[at + i] = isNull ? 0 : (byte) BitVectorHelper.get(vector.getDataBuffer(), from + i);
+            chunk.put(at + i, isNull ? 0 : (byte) BitVectorHelper.get(vector.getDataBuffer(), from + i));
         }
         return zeroed;
     }
 
-    private static boolean copyTensors(FieldVector vector, ColumnLayout layout, int from, int n, byte[] chunk, int at) {
+    private static boolean copyTensors(FieldVector vector, ColumnLayout layout, int from, int n, ByteBuffer chunk, int at) {
         FixedSizeListVector list = storage(vector);
         int rowBytes = layout.rowBytes();
-        ((FieldVector) list.getDataVector()).getDataBuffer().getBytes((long) from * rowBytes, chunk, at, n * rowBytes);
+        ((FieldVector) list.getDataVector()).getDataBuffer().getBytes((long) from * rowBytes,
+                chunk.duplicate().position(at).limit(at + n * rowBytes));
         if (list.getNullCount() == 0) {
             return false;
         }
         boolean zeroed = false;
         for (int i = 0; i < n; i++) {
             if (list.isNull(from + i)) {
-                Arrays.fill(chunk, at + i * rowBytes, at + (i + 1) * rowBytes, (byte) 0);
+                zero(chunk, at + i * rowBytes, rowBytes);
                 zeroed = true;
             }
         }
         return zeroed;
     }
 
+    /** Zeroes {@code length} bytes of {@code buffer} from {@code offset}. */
+    static void zero(ByteBuffer buffer, int offset, int length) {
+        for (int done = 0; done < length; done += ZEROS.length) {
+            buffer.put(offset + done, ZEROS, 0, Math.min(ZEROS.length, length - done));
+        }
+    }
+
     /** The fixed-size list under a tensor column, whether or not its extension type was registered. */
     private static FixedSizeListVector storage(ValueVector vector) {
         return vector instanceof ExtensionTypeVector<?> extension ? (FixedSizeListVector) extension.getUnderlyingVector()
                 : (FixedSizeListVector) vector;
-    }
-
-    private static void putLE(byte[] bytes, int at, long value, int size) {
-        for (int b = 0; b < size; b++) {
-            bytes[at + b] = (byte) (value >>> (8 * b));
-        }
     }
 }

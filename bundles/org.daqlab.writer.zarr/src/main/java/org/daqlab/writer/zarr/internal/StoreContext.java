@@ -14,11 +14,12 @@ import java.util.function.Consumer;
  * @param codec    the chunk codec
  * @param store    the store's files
  * @param chunks   where full chunks go (the worker pool)
+ * @param buffers  the chunk buffers, recycled
  * @param parallel the worker pool for a flush's batches of tasks
  * @param mapper   JSON for metadata documents
  * @param notices  reports a condition once in the writer's status
  */
-record StoreContext(ZarrSettings settings, ChunkCodec codec, Store store, ChunkSink chunks, Parallel parallel,
+record StoreContext(ZarrSettings settings, ChunkCodec codec, Store store, ChunkSink chunks, ChunkBuffers buffers, Parallel parallel,
         ObjectMapper mapper, Consumer<String> notices) {
 
     /** A metadata document as stored: indented, as zarr-python writes them, for people reading them. */

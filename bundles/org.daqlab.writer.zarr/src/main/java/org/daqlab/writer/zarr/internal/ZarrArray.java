@@ -46,7 +46,8 @@ final class ZarrArray {
     private long rows;
     /** Rows the shape on disk covers. */
     private long flushedRows;
-    private byte[] chunk;
+    /** The chunk being filled, from {@link StoreContext#buffers()}, or null. */
+    private ByteBuffer chunk;
     private int inChunk;
     private long chunkIndex;
     /** The shard being filled (sharded arrays). */
@@ -90,7 +91,7 @@ final class ZarrArray {
         this.sharded = layout.isTensor() && settings.shardFrames() > 0;
         this.chunksPerShard = sharded ? settings.shardFrames() / settings.framesPerChunk() : 1;
         long chunkBytes = (long) chunkRows * layout.rowBytes();
-        if (chunkBytes > Integer.MAX_VALUE - 64) {
+        if (chunkBytes > Integer.MAX_VALUE - 1024) {
             throw new IOException("stream '" + stream + "': a chunk of column '" + column + "' would hold " + chunkRows
                     + " rows of " + layout.rowBytes() + " bytes, more than the 2 GiB a chunk can have: lower "
                     + (layout.isTensor() ? "frames_per_chunk" : "chunk_rows") + " of the Zarr writer");
@@ -109,7 +110,7 @@ final class ZarrArray {
         int rowBytes = layout.rowBytes();
         for (int from = 0; from < count; ) {
             if (chunk == null) {
-                chunk = new byte[chunkRows * rowBytes];
+                chunk = context.buffers().take(chunkRows * rowBytes + ChunkCodec.CHECKSUM);
             }
             int n = Math.min(count - from, chunkRows - inChunk);
             if (ColumnValues.copy(vector, layout, from, n, chunk, inChunk * rowBytes) && !nullsReported) {
@@ -127,15 +128,22 @@ final class ZarrArray {
         }
     }
 
-    /** Gives the full chunk to the workers. */
+    /** Gives the full chunk to the workers, which give its buffer back once it is encoded. */
     private void handOver() throws IOException {
-        byte[] raw = chunk;
+        ByteBuffer raw = chunk;
+        int length = chunkRows * layout.rowBytes();
         long index = chunkIndex++;
         chunk = null;
         inChunk = 0;
         if (!sharded) {
             boolean replace = index == partialOnDisk;
-            context.chunks().submit(() -> writeFile(index, replace, context.codec().encode(raw, raw.length)));
+            context.chunks().submit(() -> {
+                try {
+                    writeFile(index, replace, context.codec().encode(raw, length));
+                } finally {
+                    context.buffers().give(raw);
+                }
+            });
             return;
         }
         Shard target = currentShard(index);
@@ -145,7 +153,11 @@ final class ZarrArray {
             shard = null; // the next chunk starts the next shard
         }
         context.chunks().submit(() -> {
-            target.chunks[slot] = context.codec().encode(raw, raw.length);
+            try {
+                target.chunks[slot] = context.codec().encodeToKeep(raw, length);
+            } finally {
+                context.buffers().give(raw);
+            }
             if (target.missing.decrementAndGet() == 0) {
                 writeFile(target.index, replace, shardBytes(target.chunks));
             }
@@ -165,27 +177,32 @@ final class ZarrArray {
      * array's buffers and must end before rows are appended again.
      */
     Parallel.Task unfinished() {
+        if (inChunk > 0) {
+            // the buffer is recycled: zeros after the rows, where a reader's decoder expects the chunk to go on
+            int rowsBytes = inChunk * layout.rowBytes();
+            ColumnValues.zero(chunk, rowsBytes, chunkRows * layout.rowBytes() - rowsBytes);
+        }
+        ByteBuffer raw = chunk;
+        int length = chunkRows * layout.rowBytes();
         if (!sharded) {
             if (inChunk == 0) {
                 return null;
             }
             long index = chunkIndex;
-            byte[] raw = chunk;
             partialOnDisk = index;
-            // zeros after the rows: the buffer is new for each chunk and filled from its start
-            return () -> writeFile(index, true, context.codec().encode(raw, raw.length));
+            return () -> writeFile(index, true, context.codec().encode(raw, length));
         }
         if (inChunk == 0 && shard == null) {
             return null;
         }
         Shard target = currentShard(chunkIndex);
         ByteBuffer[] chunks = target.chunks.clone();
-        byte[] raw = inChunk > 0 ? chunk : null;
         int slot = (int) (chunkIndex % chunksPerShard);
+        boolean partialChunk = inChunk > 0;
         partialOnDisk = target.index;
         return () -> {
-            if (raw != null) {
-                chunks[slot] = context.codec().encode(raw, raw.length);
+            if (partialChunk) {
+                chunks[slot] = context.codec().encodeToKeep(raw, length);
             }
             writeFile(target.index, true, shardBytes(chunks));
         };
@@ -223,22 +240,22 @@ final class ZarrArray {
     private ByteBuffer[] shardBytes(ByteBuffer[] chunks) {
         List<ByteBuffer> parts = new ArrayList<>(chunks.length + 1);
         int indexBytes = 16 * chunks.length;
-        byte[] index = new byte[indexBytes + (context.codec().crc32c ? 4 : 0)];
-        ByteBuffer entries = ByteBuffer.wrap(index).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer index = ByteBuffer.allocate(indexBytes + (context.codec().crc32c ? ChunkCodec.CHECKSUM : 0))
+                .order(ByteOrder.LITTLE_ENDIAN);
         long offset = 0;
         for (ByteBuffer c : chunks) {
             if (c == null) {
-                entries.putLong(EMPTY).putLong(EMPTY);
+                index.putLong(EMPTY).putLong(EMPTY);
             } else {
-                entries.putLong(offset).putLong(c.remaining());
+                index.putLong(offset).putLong(c.remaining());
                 offset += c.remaining();
                 parts.add(c.duplicate());
             }
         }
         if (context.codec().crc32c) {
-            ChunkCodec.putIntLE(index, indexBytes, ChunkCodec.checksum(index, indexBytes));
+            index.putInt(ChunkCodec.checksum(index.duplicate().flip()));
         }
-        parts.add(ByteBuffer.wrap(index));
+        parts.add(index.flip());
         return parts.toArray(ByteBuffer[]::new);
     }
 

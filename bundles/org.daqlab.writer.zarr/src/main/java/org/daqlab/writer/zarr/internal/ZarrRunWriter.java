@@ -57,7 +57,8 @@ final class ZarrRunWriter implements RunWriter {
         this.output = context.createDirectory(null, "zarr");
         Store files = Store.open(output.path());
         this.store = new StoreContext(settings, new ChunkCodec(settings.compression(), settings.level(), settings.crc32c()),
-                files, new ChunkSink(workers, settings.chunksInFlight()), new Parallel(workers), mapper, context::notice);
+                files, new ChunkSink(workers, settings.chunksInFlight()), new ChunkBuffers(settings.chunksInFlight() + 1),
+                new Parallel(workers), mapper, context::notice);
         this.metadata = new MetadataState(context.runMetadata());
         this.root = new RootGroup(store, context.run(), context.segment(), context.writerName(), application);
         try {
