@@ -34,7 +34,7 @@ def frame_summary(frame):
 def read_array(array):
     entry = {"shape": list(array.shape), "dtype": array.dtype.str, "chunks": list(array.chunks),
              "compressor": array.compressor.get_config() if array.compressor is not None else None,
-             "fill_value": text(array.fill_value), "attributes": dict(array.attrs), "values": None,
+             "fill_value": None if array.fill_value is None else text(array.fill_value), "attributes": dict(array.attrs), "values": None,
              "frames": None, "error": None}
     try:
         data = array[...]

@@ -3,6 +3,7 @@ package org.daqlab.writer.zarr.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -43,11 +44,22 @@ enum ElementType {
     }
 
     /**
-     * The fill value, which readers return for rows of a chunk that were never written and which
-     * null floats become: NaN for floats (as both formats spell it in JSON), false, 0.
+     * The v3 fill value, which readers return for rows of a chunk that were never written and which
+     * null floats become: NaN for floats (as Zarr spells it in JSON), false, 0. (xarray does not take
+     * a v3 fill value for a missing-value marker.)
      */
-    JsonNode fillValue() {
+    JsonNode v3FillValue() {
         return isFloat() ? TextNode.valueOf("NaN") : this == BOOL ? BooleanNode.FALSE : IntNode.valueOf(0);
+    }
+
+    /**
+     * The v2 fill value: NaN for floats, none ({@code null}) for integers and booleans. xarray takes a
+     * v2 fill value for a missing-value marker: with 0 it would turn every integer array into floats
+     * (frames into float32, {@code timestamp_ns} into float64, losing its nanoseconds) and mask the
+     * zeros. Every chunk within an array's shape is written, so no reader needs the fill value.
+     */
+    JsonNode v2FillValue() {
+        return isFloat() ? TextNode.valueOf("NaN") : NullNode.getInstance();
     }
 
     /** The element type of an Arrow integer or floating-point type, or {@code null} for any other. */

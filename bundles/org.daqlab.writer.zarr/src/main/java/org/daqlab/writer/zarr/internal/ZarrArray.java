@@ -299,7 +299,7 @@ final class ZarrArray {
         ObjectNode grid = doc.putObject("chunk_grid").put("name", "regular");
         shape(grid.putObject("configuration").putArray("chunk_shape"), (long) chunkRows * chunksPerShard);
         doc.putObject("chunk_key_encoding").put("name", "default").putObject("configuration").put("separator", ".");
-        doc.set("fill_value", layout.type().fillValue());
+        doc.set("fill_value", layout.type().v3FillValue());
         ArrayNode codecs = doc.putArray("codecs");
         if (sharded) {
             ObjectNode configuration = context.mapper().createObjectNode();
@@ -326,7 +326,7 @@ final class ZarrArray {
         shape(doc.putArray("chunks"), chunkRows);
         doc.put("dtype", layout.type().v2);
         doc.set("compressor", context.codec().v2Compressor());
-        doc.set("fill_value", layout.type().fillValue());
+        doc.set("fill_value", layout.type().v2FillValue());
         doc.put("order", "C");
         doc.putNull("filters");
         doc.put("dimension_separator", ".");

@@ -71,6 +71,16 @@ final class ZarrReaders {
         return read(format, List.of(store), workDir).get(0);
     }
 
+    /** What xarray (python3-xarray on zarr-python 2) makes of every group of a v2 store (src/test/python/open_xarray.py). */
+    static JsonNode xarray(Path store, Path workDir) throws Exception {
+        Path out = Files.createTempFile(workDir, "xarray", ".json");
+        run(List.of(PYTHON, PYTHON_SCRIPT.resolveSibling("open_xarray.py").toString(), out.toString(),
+                store.toAbsolutePath().toString()), workDir, 600, " (xarray: apt-get install python3-xarray python3-zarr)");
+        JsonNode result = JSON.readTree(out.toFile());
+        Files.delete(out);
+        return result;
+    }
+
     private static synchronized void installOnce() throws Exception {
         if (!Files.isDirectory(NODE_DIR.resolve("node_modules"))) {
             run(List.of("npm", "ci", "--no-audit", "--no-fund"), NODE_DIR, 600, " (npm ci needs the npm registry)");
