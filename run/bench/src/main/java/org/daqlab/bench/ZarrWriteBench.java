@@ -21,7 +21,9 @@ import java.util.concurrent.Executors;
  * the same codec at the same level (zstd 1 and zstd 3, the writer's default; numcodecs' Zstd and
  * daqlab both call libzstd's one-shot compression with the content size): the compression work is
  * identical, and a v3 chunk file holds exactly the bytes of the v2 one. Only the metadata documents
- * differ. Workloads as in {@link Hdf5WriteBench} ({@link Workloads#named}).
+ * differ. Workloads as in {@link Hdf5WriteBench} ({@link Workloads#named}). For frames, the
+ * uncompressed writer also writes shards of 100 frames (10 files instead of 1,000): what creating a
+ * file per chunk costs against the raw write.
  *
  * <p>Rounds interleave the contenders ({@link WriteRounds}) because the machine is shared; round 0 is
  * a warm-up and not counted, and every store it writes is read back with zarrita

@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ZarrArray {
 
+    /** A chunk's buffer and its compressed form (which can be a little larger) must stay below 2 GiB. */
+    private static final long MAX_CHUNK_BYTES = 1L << 30;
     /** Shard index entry of a chunk not in the shard: offset and length 2^64 - 1. */
     private static final long EMPTY = -1L;
 
@@ -91,9 +93,9 @@ final class ZarrArray {
         this.sharded = layout.isTensor() && settings.shardFrames() > 0;
         this.chunksPerShard = sharded ? settings.shardFrames() / settings.framesPerChunk() : 1;
         long chunkBytes = (long) chunkRows * layout.rowBytes();
-        if (chunkBytes > Integer.MAX_VALUE - 1024) {
+        if (chunkBytes > MAX_CHUNK_BYTES) {
             throw new IOException("stream '" + stream + "': a chunk of column '" + column + "' would hold " + chunkRows
-                    + " rows of " + layout.rowBytes() + " bytes, more than the 2 GiB a chunk can have: lower "
+                    + " rows of " + layout.rowBytes() + " bytes, more than the 1 GiB a chunk can have: lower "
                     + (layout.isTensor() ? "frames_per_chunk" : "chunk_rows") + " of the Zarr writer");
         }
         context.store().createDirectory(directory);
