@@ -5,12 +5,14 @@ import org.daqlab.api.run.RunStart;
 import org.daqlab.api.storage.OutputFile;
 import org.daqlab.api.storage.RunContext;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Stands in for the storage core around one run writer of the benchmark: one segment, one file at
- * a given path. The core would write under a temporary name and rename at close; here the file is
+ * Stands in for the storage core around one run writer of the benchmark: one segment, one file (or
+ * directory) at a given path. The core would write under a temporary name and rename at close; here the file is
  * written where it stays, because the rename is not the writer's cost.
  */
 final class BenchRunContext implements RunContext {
@@ -79,6 +81,13 @@ final class BenchRunContext implements RunContext {
                 // the benchmark counts its own rows
             }
         };
+    }
+
+    /** The directory at the given path, created empty, where it stays (as {@link #createFile}'s file). */
+    @Override
+    public OutputFile createDirectory(String stream, String extension) throws IOException {
+        Files.createDirectory(file);
+        return createFile(stream, extension);
     }
 
     @Override

@@ -103,7 +103,7 @@ public final class Hdf5WriteBench {
                 new WriteReport.Comparison(DAQLAB_NONE, H5PY_NONE_WHOLE, Double.NaN));
     }
 
-    private static H5pyWrite h5py(String label, String python, Path script, Path manifest, String options) {
-        return new H5pyWrite(label, python, script, manifest, List.of(options.split(" ")));
+    private static PythonScriptWrite h5py(String label, String python, Path script, Path manifest, String options) {
+        return new PythonScriptWrite(label, python, script, manifest, List.of(options.split(" ")));
     }
 }

@@ -1,12 +1,15 @@
 package org.daqlab.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The measuring loop the write benchmarks share ({@link Hdf5WriteBench}, {@link ArrowWriteBench}):
@@ -26,8 +29,8 @@ final class WriteRounds {
     }
 
     /**
-     * Measures {@code rounds} rounds after a warm-up; each file is {@code <workload>-<label>.<extension>}
-     * in {@code dir}, deleted after it is timed.
+     * Measures {@code rounds} rounds after a warm-up; each file (or store directory) is
+     * {@code <workload>-<label>.<extension>} in {@code dir}, deleted after it is timed.
      */
     static WriteReport measure(Workload workload, List<Contender> contenders, int rounds, Path dir, String extension,
             FileCheck warmUpCheck) throws Exception {
@@ -42,7 +45,7 @@ final class WriteRounds {
             for (Contender contender : order) {
                 Path file = dir.resolve(workload.name() + "-" + contender.label().replaceAll("[^A-Za-z0-9]+", "-")
                         + "." + extension);
-                Files.deleteIfExists(file);
+                delete(file);
                 Contender.Written written = contender.write(workload, file);
                 System.out.printf("  %-36s %7.3f s %7.0f MB/s  cpu %7.3f s  file %8.1f MB  %s%n", contender.label(),
                         written.seconds(), workload.bytes() / 1e6 / written.seconds(), written.cpuSeconds(),
@@ -50,13 +53,40 @@ final class WriteRounds {
                 if (round == 0 && contender.writesFormat()) {
                     warmUpCheck.check(file);
                 }
-                Files.delete(file);
+                delete(file);
                 if (round > 0) {
                     report.add(contender.label(), written);
                 }
             }
         }
         return report;
+    }
+
+    /** Deletes a written file, or a written store (a directory) with everything in it; nothing if there is none. */
+    static void delete(Path file) throws IOException {
+        if (!Files.isDirectory(file)) {
+            Files.deleteIfExists(file);
+            return;
+        }
+        try (Stream<Path> tree = Files.walk(file)) {
+            for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    /** The bytes of a written file, or of every file in a written store (a directory). */
+    static long size(Path file) throws IOException {
+        if (!Files.isDirectory(file)) {
+            return Files.size(file);
+        }
+        try (Stream<Path> tree = Files.walk(file)) {
+            long bytes = 0;
+            for (Path path : tree.filter(Files::isRegularFile).toList()) {
+                bytes += Files.size(path);
+            }
+            return bytes;
+        }
     }
 
     /** The contenders named in {@code --contenders} (labels, separated by semicolons: labels hold commas), or all of them. */

@@ -7,7 +7,8 @@ import java.nio.file.Path;
 /**
  * A file of a segment. The writer writes to {@link #path()}, a temporary name; after
  * {@link RunWriter#close} the core makes it durable and renames it atomically to
- * {@link #finalPath()}, so a watcher never sees a half-written file.
+ * {@link #finalPath()}, so a watcher never sees a half-written file. A directory made by
+ * {@link RunContext#createDirectory} is an output file too, with the same names and life cycle.
  */
 @ProviderType
 public interface OutputFile {

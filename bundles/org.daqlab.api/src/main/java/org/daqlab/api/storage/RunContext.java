@@ -43,6 +43,27 @@ public interface RunContext {
     OutputFile createFile(String stream, String extension) throws IOException;
 
     /**
+     * Creates an output directory of this segment, for a format that stores a segment as a tree of
+     * files (a Zarr store). It is named as {@link #createFile} names a file and created empty under
+     * the temporary name {@link OutputFile#path()}; after {@link RunWriter#close} the core renames it
+     * atomically to {@link OutputFile#finalPath()}, so a watcher never sees a half-written tree.
+     *
+     * <p>Unlike a file's content, the files inside are not forced to disk by the core at a flush: a
+     * tree may hold many thousands of files, and only the writer knows which of them changed and in
+     * which order they must become durable (data before the metadata that points to it). So the
+     * writer forces them itself in {@link RunWriter#flush} and {@link RunWriter#close}; the core
+     * forces the directory's own entries at each flush and its parent's after the rename. Its size
+     * (statistics, rotation by size) is the sum of the sizes of its files, measured again at most as
+     * often as walking the tree stays cheap.
+     *
+     * @param stream    the stream the directory holds, or {@code null} for one holding every stream
+     * @param extension extension without the dot ({@code zarr})
+     * @throws IOException if the output directory cannot be created or written
+     * @since 1.1
+     */
+    OutputFile createDirectory(String stream, String extension) throws IOException;
+
+    /**
      * Reports a condition once in the writer's status, e.g. that frame columns are not written to
      * CSV. Repeated calls with the same text are reported once.
      */

@@ -3,6 +3,8 @@ package org.daqlab.api.storage;
 import org.apache.arrow.memory.BufferAllocator;
 import org.daqlab.api.run.RunStart;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,7 +13,7 @@ import java.util.Map;
 
 /**
  * Stands in for the storage core in writer bundles' unit tests (shipped in this module's test jar):
- * files are {@code <stream>_s<segment>.<ext>} in a directory,
+ * files (and directories, {@link #createDirectory}) are {@code <stream>_s<segment>.<ext>} in a directory,
  * written under a {@code .part} suffix; every notice call and every file's row count is recorded.
  */
 public final class TestRunContext implements RunContext {
@@ -75,6 +77,16 @@ public final class TestRunContext implements RunContext {
     public OutputFile createFile(String stream, String extension) {
         String name = fileStem(stream) + "_s" + segment + "." + extension;
         TestOutputFile file = new TestOutputFile(directory.resolve(name + ".part"), directory.resolve(name), stream);
+        files.put(name, file);
+        return file;
+    }
+
+    /** Creates the directory {@code <stream>_s<segment>.<ext>.part}; the test renames it, if it wants, as the core would. */
+    @Override
+    public OutputFile createDirectory(String stream, String extension) throws IOException {
+        String name = fileStem(stream) + "_s" + segment + "." + extension;
+        TestOutputFile file = new TestOutputFile(directory.resolve(name + ".part"), directory.resolve(name), stream);
+        Files.createDirectory(file.path());
         files.put(name, file);
         return file;
     }

@@ -65,7 +65,7 @@ final class CoreFixture implements AutoCloseable {
         return writer;
     }
 
-    void bindWriter(RecordingWriter writer, String name, Map<String, Object> settings) {
+    void bindWriter(StorageWriter writer, String name, Map<String, Object> settings) {
         Map<String, Object> properties = new HashMap<>(settings);
         properties.put(StorageWriter.NAME, name);
         properties.put("component.name", "test.writer." + name);

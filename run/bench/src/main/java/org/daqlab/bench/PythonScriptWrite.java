@@ -9,12 +9,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The libhdf5 baseline: runs h5py_write.py in a new Python process on the columns that
- * {@link ColumnFiles} exported, and takes the time the script measured itself (from creating the
- * file to the closed, fsynced file; the interpreter's start and loading the columns are not in it),
- * and the CPU time it measured over the same span.
+ * A Python baseline: runs a script (h5py_write.py for libhdf5, zarr_write.py for zarr-python) in a
+ * new Python process on the columns that {@link ColumnFiles} exported, and takes the time the script
+ * measured itself (from creating the file or store to the closed, fsynced result; the interpreter's
+ * start and loading the columns are not in it), and the CPU time it measured over the same span. The
+ * script prints {@code seconds=… cpu=… size=…}.
  */
-final class H5pyWrite implements Contender {
+final class PythonScriptWrite implements Contender {
 
     private static final Pattern RESULT = Pattern.compile("seconds=([0-9.]+) cpu=([0-9.]+) size=([0-9]+)");
 
@@ -28,7 +29,7 @@ final class H5pyWrite implements Contender {
      * @param manifest the workload's export
      * @param options  the script's filter and write options, e.g. {@code --compression gzip --level 1 --shuffle}
      */
-    H5pyWrite(String label, String python, Path script, Path manifest, List<String> options) {
+    PythonScriptWrite(String label, String python, Path script, Path manifest, List<String> options) {
         this.label = label;
         this.python = python;
         this.script = script;
