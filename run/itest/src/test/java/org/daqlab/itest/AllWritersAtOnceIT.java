@@ -14,29 +14,35 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * HDF5, Arrow IPC, Parquet and CSV writers in one run (issue 5: "a run with HDF5, Arrow and Parquet
- * writers active at once loses nothing"), each file read by a reader we did not write: h5py
+ * HDF5, Arrow IPC, Parquet, CSV, TIFF and Zarr writers in one run (issue 5: "a run with HDF5, Arrow and
+ * Parquet writers active at once loses nothing"), each file read by a reader we did not write: h5py
  * ({@code check_h5.py}), the {@code apache-arrow} npm package (the Arrow writer's
- * {@code read-arrow.mjs}), hyparquet (the Parquet writer's {@code read-hyparquet.mjs}) and Python's
+ * {@code read-arrow.mjs}), hyparquet (the Parquet writer's {@code read-hyparquet.mjs}), tifffile (the
+ * TIFF writer's {@code read_tiff.py}), zarrita (the Zarr writer's {@code read-zarr.mjs}) and Python's
  * csv module. Every stream's rows are in every format, in order, with the CSV writer's values
  * (integers exactly, doubles bit for bit); frames, which CSV leaves out, have the same pixel sums
- * in Arrow and Parquet.
+ * in Arrow, Parquet and Zarr, and the TIFF stack a page per frame with the CSV's timestamps and frame numbers.
  */
 class AllWritersAtOnceIT {
 
     private static final Path ROOT = Path.of("..", "..").toAbsolutePath().normalize();
     private static final Path ARROW_READER = ROOT.resolve("bundles/org.daqlab.writer.arrow/src/test/node");
     private static final Path PARQUET_READER = ROOT.resolve("bundles/org.daqlab.writer.parquet/src/test/node");
+    private static final Path ZARR_READER = ROOT.resolve("bundles/org.daqlab.writer.zarr/src/test/node");
+    private static final Path TIFF_READER = ROOT.resolve("bundles/org.daqlab.writer.tiff/src/test/python/read_tiff.py");
 
     @Test
-    void hdf5ArrowParquetAndCsvWrittenAtOnceHoldEveryPublishedRow(@TempDir Path work) throws Exception {
+    @SuppressWarnings("unchecked")
+    void everyWriterAtOnceHoldsEveryPublishedRow(@TempDir Path work) throws Exception {
         Path out = work.resolve("out");
         Launcher.Result run = Launcher.run(work, "--duration", "10", "--output", out.toString(),
-                "--writers", "hdf5,arrow,parquet,csv", "--ring", Hdf5InteropIT.ring(work));
-        Map<String, Long> published = Hdf5InteropIT.assertWrittenWithoutLoss(run, Set.of("hdf5", "arrow", "parquet", "csv"));
+                "--writers", "hdf5,arrow,parquet,csv,tiff,zarr", "--ring", Hdf5InteropIT.ring(work));
+        Map<String, Long> published = Hdf5InteropIT.assertWrittenWithoutLoss(run, Set.of("hdf5", "arrow", "parquet", "csv", "tiff", "zarr"));
+        Map<String, Object> zarr = readZarr(Hdf5InteropIT.onlyFile(out, ".zarr"), work.resolve("zarr.json"));
 
         Map<String, Object> h5 = Hdf5InteropIT.check(Hdf5InteropIT.onlyFile(out, ".h5"), out, work.resolve("h5.json"));
         Hdf5InteropIT.assertHoldsEveryPublishedRow(h5, published);
@@ -69,10 +75,84 @@ class AllWritersAtOnceIT {
                     assertSameValue(expected, p.get(row), stream + "." + name + " row " + row + " in Parquet");
                 }
             }
+            assertZarrHoldsTheCsvRows(zarr, stream, csv);
         }
-        assertSameFrames(arrowColumns(readArrow(Hdf5InteropIT.onlyFile(out, "_camera0.arrows"), work.resolve("frames-arrow.json"))).get("frame"),
-                parquetColumns(readParquet(Hdf5InteropIT.onlyFile(out, "_camera0.parquet"), work.resolve("frames-parquet.json"))).get("frame"),
-                published.get("camera0"));
+        long frames = published.get("camera0");
+        List<Object> arrowFrames = arrowColumns(readArrow(Hdf5InteropIT.onlyFile(out, "_camera0.arrows"), work.resolve("frames-arrow.json"))).get("frame");
+        assertSameFrames(arrowFrames, parquetColumns(readParquet(Hdf5InteropIT.onlyFile(out, "_camera0.parquet"),
+                work.resolve("frames-parquet.json"))).get("frame"), "Parquet", "n", frames);
+        assertSameFrames(arrowFrames, (List<Object>) zarrArray(zarr, "camera0", "frame").get("frames"), "Zarr", "length", frames);
+        assertTiffHoldsEveryFrame(Hdf5InteropIT.onlyFile(out, "_camera0.tif"), work.resolve("tiff.json"),
+                Support.readCsv(Hdf5InteropIT.onlyFile(out, "_camera0.csv")), frames);
+    }
+
+    /** A Zarr v3 store as zarrita reads it (the Zarr writer's {@code read-zarr.mjs}): its groups and arrays. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> readZarr(Path store, Path json) throws IOException, InterruptedException {
+        Support.node(ZARR_READER, "read-zarr.mjs", json.toString(), store.toString());
+        Map<String, Object> entry = ((List<Map<String, Object>>) Support.readJson(json).get("stores")).get(0);
+        assertNull(entry.get("error"), store + " read by zarrita");
+        return entry;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> zarrArray(Map<String, Object> store, String stream, String column) {
+        Map<String, Object> group = (Map<String, Object>) ((Map<String, Object>) store.get("groups")).get(stream);
+        assertNotNull(group, "group " + stream + " in the Zarr store");
+        Map<String, Object> array = (Map<String, Object>) ((Map<String, Object>) group.get("arrays")).get(column);
+        assertNotNull(array, stream + "/" + column + " in the Zarr store");
+        assertNull(array.get("error"), stream + "/" + column + " read by zarrita");
+        return array;
+    }
+
+    /**
+     * Every array of the stream's group in the Zarr store holds its CSV column's rows (frames, which CSV
+     * leaves out, are compared with Arrow's); the timestamps and the first value column are there.
+     */
+    @SuppressWarnings("unchecked")
+    private static void assertZarrHoldsTheCsvRows(Map<String, Object> store, String stream, List<List<String>> csv) {
+        List<String> header = csv.get(0);
+        Map<String, Object> group = (Map<String, Object>) ((Map<String, Object>) store.get("groups")).get(stream);
+        assertNotNull(group, "group " + stream + " in the Zarr store");
+        Set<String> arrays = ((Map<String, Object>) group.get("arrays")).keySet();
+        assertTrue(arrays.contains("timestamp_ns") && arrays.contains(header.get(1)), stream + " arrays in Zarr: " + arrays);
+        for (String name : arrays) {
+            int c = header.indexOf(name);
+            if (c < 0) {
+                continue; // frames: compared with Arrow's
+            }
+            List<Object> values = (List<Object>) zarrArray(store, stream, name).get("values");
+            assertEquals(csv.size() - 1, values.size(), stream + "." + name + " rows in Zarr");
+            for (int row = 0; row < values.size(); row++) {
+                assertSameValue(csv.get(row + 1).get(c), values.get(row), stream + "." + name + " row " + row + " in Zarr");
+            }
+        }
+    }
+
+    /**
+     * The camera's TIFF stack as tifffile reads it: a page per published frame, each page's frame
+     * record (timestamp and frame number) the CSV writer's row, the ImageJ description counting them all.
+     */
+    @SuppressWarnings("unchecked")
+    private static void assertTiffHoldsEveryFrame(Path tif, Path json, List<List<String>> csv, long frames)
+            throws IOException, InterruptedException {
+        Launcher.Result read = Launcher.exec(tif.getParent(), 300, List.of("/usr/bin/python3", TIFF_READER.toString(),
+                json.toString(), tif.toString()));
+        assertEquals(0, read.exitCode(), read.output());
+        Map<String, Object> file = ((List<Map<String, Object>>) Support.readJson(json).get("files")).get(0);
+        assertNull(file.get("error"), tif + " read by tifffile");
+        assertNull(file.get("series_error"), tif + " as an ImageJ series");
+        assertEquals(frames, ((Number) file.get("pages")).longValue(), "pages of " + tif);
+        assertEquals(frames, ((Number) ((Map<String, Object>) file.get("imagej")).get("images")).longValue(), "ImageJ images=");
+        List<String> header = csv.get(0);
+        List<Map<String, Object>> pages = (List<Map<String, Object>>) file.get("page");
+        for (int i = 0; i < frames; i++) {
+            Map<String, Object> record = (Map<String, Object>) pages.get(i).get("frame");
+            for (String column : List.of("timestamp_ns", "frame_number")) {
+                assertEquals(csv.get(i + 1).get(header.indexOf(column)), String.valueOf(record.get(column)),
+                        "page " + i + " " + column + " in TIFF and CSV");
+            }
+        }
     }
 
     /**
@@ -177,16 +257,19 @@ class AllWritersAtOnceIT {
         }
     }
 
-    /** Every frame has the same number of pixels and pixel sum in Arrow ({length, sum}) and Parquet ({n, sum}). */
+    /**
+     * Every frame has the same number of pixels and pixel sum in Arrow ({length, sum}) and in
+     * {@code format}, whose reader names the pixel count {@code lengthKey}.
+     */
     @SuppressWarnings("unchecked")
-    private static void assertSameFrames(List<Object> arrow, List<Object> parquet, long frames) {
+    private static void assertSameFrames(List<Object> arrow, List<Object> other, String format, String lengthKey, long frames) {
         assertEquals(frames, arrow.size(), "frames in Arrow");
-        assertEquals(frames, parquet.size(), "frames in Parquet");
+        assertEquals(frames, other.size(), "frames in " + format);
         for (int i = 0; i < frames; i++) {
             Map<String, Object> a = (Map<String, Object>) arrow.get(i);
-            Map<String, Object> p = (Map<String, Object>) parquet.get(i);
-            assertEquals(String.valueOf(a.get("length")), String.valueOf(p.get("n")), "pixels of frame " + i);
-            assertEquals(String.valueOf(a.get("sum")), String.valueOf(p.get("sum")), "pixel sum of frame " + i);
+            Map<String, Object> o = (Map<String, Object>) other.get(i);
+            assertEquals(String.valueOf(a.get("length")), String.valueOf(o.get(lengthKey)), "pixels of frame " + i + " in " + format);
+            assertEquals(String.valueOf(a.get("sum")), String.valueOf(o.get("sum")), "pixel sum of frame " + i + " in " + format);
         }
     }
 }
