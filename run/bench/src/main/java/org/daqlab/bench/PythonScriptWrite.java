@@ -9,8 +9,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A Python baseline: runs a script (h5py_write.py for libhdf5, zarr_write.py for zarr-python) in a
- * new Python process on the columns that {@link ColumnFiles} exported, and takes the time the script
+ * A Python baseline: runs a script (h5py_write.py for libhdf5, zarr_write.py for zarr-python,
+ * tifffile_write.py for tifffile) in a new Python process on the columns that {@link ColumnFiles} exported, and takes the time the script
  * measured itself (from creating the file or store to the closed, fsynced result; the interpreter's
  * start and loading the columns are not in it), and the CPU time it measured over the same span. The
  * script prints {@code seconds=… cpu=… size=…}.

@@ -91,7 +91,7 @@ public final class TiffWriteBench {
         System.out.println("Machine load at the end: " + BenchMain.machineLoad());
     }
 
-    private static TifffileWrite tifffile(String label, String python, Path script, Path manifest, String options) {
-        return new TifffileWrite(label, python, script, manifest, List.of(options.split(" ")));
+    private static PythonScriptWrite tifffile(String label, String python, Path script, Path manifest, String options) {
+        return new PythonScriptWrite(label, python, script, manifest, List.of(options.split(" ")));
     }
 }
