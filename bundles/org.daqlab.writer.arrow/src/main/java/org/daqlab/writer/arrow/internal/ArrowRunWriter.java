@@ -10,6 +10,7 @@ import org.daqlab.api.run.MetadataUpdate;
 import org.daqlab.api.run.RunStop;
 import org.daqlab.api.run.StreamDescriptor;
 import org.daqlab.api.storage.OutputFile;
+import org.daqlab.api.storage.OwnOutputs;
 import org.daqlab.api.storage.RunContext;
 import org.daqlab.api.storage.RunWriter;
 
@@ -197,7 +198,7 @@ final class ArrowRunWriter implements RunWriter {
     private void writeSidecar(Entry entry, RunStop stop) throws IOException {
         if (entry.sidecar == null) {
             entry.sidecar = context.createFile(entry.file.output.stream(), settings.format().extension() + ".json");
-            OwnFiles.add(entry.sidecar.path());
+            OwnOutputs.add(entry.sidecar.path());
         }
         Path path = entry.sidecar.path();
         byte[] json = metadata.sidecar(entry.file.output.finalPath().getFileName().toString(), entry.descriptor, stop);

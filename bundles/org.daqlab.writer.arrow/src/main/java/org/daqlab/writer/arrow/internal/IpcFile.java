@@ -8,6 +8,7 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.arrow.vector.util.VectorSchemaRootAppender;
 import org.daqlab.api.storage.OutputFile;
+import org.daqlab.api.storage.OwnOutputs;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -92,7 +93,7 @@ final class IpcFile implements AutoCloseable {
     static IpcFile create(OutputFile output, String stream, Schema sourceSchema, int[] columns, Schema fileSchema,
             ArrowSettings settings, BufferAllocator allocator) throws IOException {
         Path path = output.path();
-        OwnFiles.add(path);
+        OwnOutputs.add(path);
         FileChannel channel = open(path);
         IpcFile file = null;
         try {

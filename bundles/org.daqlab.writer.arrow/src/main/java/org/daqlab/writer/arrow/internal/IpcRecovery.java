@@ -2,6 +2,7 @@ package org.daqlab.writer.arrow.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.daqlab.api.data.StreamSchemas;
+import org.daqlab.api.storage.OwnOutputs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,14 +43,14 @@ final class IpcRecovery {
 
     /**
      * The unfinished data files in {@code directory}, and sidecars whose data file is no longer
-     * unfinished; not the files this JVM's writers created ({@link OwnFiles}).
+     * unfinished; not the files this JVM's writers created ({@link OwnOutputs}).
      */
     static List<Path> leftovers(Path directory) throws IOException {
         List<Path> found = new ArrayList<>();
         try (DirectoryStream<Path> parts = Files.newDirectoryStream(directory, "*" + PART)) {
             for (Path part : parts) {
                 String name = part.getFileName().toString();
-                if (OwnFiles.contains(part)) {
+                if (OwnOutputs.contains(part)) {
                     continue;
                 }
                 if (format(name) != null) {

@@ -2,6 +2,7 @@ package org.daqlab.writer.tiff.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.daqlab.api.storage.OwnOutputs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +57,7 @@ final class TiffRecovery {
             for (Path lock : locks) {
                 String name = lock.getFileName().toString();
                 Path data = lock.resolveSibling(name.substring(0, name.length() - LockFile.SUFFIX.length()));
-                if (!OwnFiles.contains(data)) {
+                if (!OwnOutputs.contains(data)) {
                     found.add(data);
                 }
             }
@@ -103,7 +104,7 @@ final class TiffRecovery {
      */
     static String recover(Path data) throws IOException {
         Path key = data.toAbsolutePath().normalize();
-        if (OwnFiles.contains(data) || !RECOVERING.add(key)) {
+        if (OwnOutputs.contains(data) || !RECOVERING.add(key)) {
             return null; // live here (even opening its lock file would release its writer's lock), or being recovered
         }
         try {

@@ -2,6 +2,7 @@ package org.daqlab.writer.tiff.internal;
 
 import org.apache.arrow.memory.ArrowBuf;
 import org.daqlab.api.storage.OutputFile;
+import org.daqlab.api.storage.OwnOutputs;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -151,7 +152,7 @@ final class TiffStack {
             TiffSettings settings, ImageJDescription description, long[] resolution, PageEncoder encoder,
             ExecutorService pool, byte[] metadata, Consumer<String> notices) throws IOException {
         Path path = output.path();
-        OwnFiles.add(path);
+        OwnOutputs.add(path);
         FileChannel channel;
         try {
             channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);

@@ -1,5 +1,7 @@
 package org.daqlab.writer.zarr.internal;
 
+import org.daqlab.api.storage.OwnOutputs;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -24,7 +26,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * loss could take back. Workers write chunks concurrently; {@link #sync} runs when they are idle.
  *
  * <p>A live store is marked by a lock on {@value #LOCK} inside it (other processes) and by
- * {@link OwnStores} (this JVM), so that recovery leaves it alone.
+ * {@link OwnOutputs} (this JVM), so that recovery leaves it alone.
  */
 final class Store {
 
@@ -47,7 +49,7 @@ final class Store {
 
     /** Takes the empty directory {@code root} as a store: registers and locks it. */
     static Store open(Path root) throws IOException {
-        OwnStores.add(root);
+        OwnOutputs.add(root);
         FileChannel channel = FileChannel.open(root.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;
         try {

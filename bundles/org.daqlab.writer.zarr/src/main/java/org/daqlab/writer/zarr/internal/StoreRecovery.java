@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.daqlab.api.data.StreamSchemas;
+import org.daqlab.api.storage.OwnOutputs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,12 +46,12 @@ final class StoreRecovery {
     private StoreRecovery() {
     }
 
-    /** The unfinished stores in {@code directory}, but those this JVM's writers created ({@link OwnStores}). */
+    /** The unfinished stores in {@code directory}, but those this JVM's writers created ({@link OwnOutputs}). */
     static List<Path> leftovers(Path directory) throws IOException {
         List<Path> found = new ArrayList<>();
         try (DirectoryStream<Path> parts = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
             for (Path part : parts) {
-                if (Files.isDirectory(part) && !OwnStores.contains(part)) {
+                if (Files.isDirectory(part) && !OwnOutputs.contains(part)) {
                     found.add(part);
                 }
             }

@@ -1,4 +1,4 @@
-package org.daqlab.writer.arrow.internal;
+package org.daqlab.api.storage;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -6,27 +6,31 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The temporary files this bundle's writers created in this JVM. They are never leftovers of a
+ * The temporary outputs (files and directories) that writers in this JVM created: a writer adds
+ * each one it opens, and its recovery of crash leftovers skips them. They are never leftovers of a
  * crash, but between a segment's close and the core's rename they are unlocked and complete, and a
- * recovery that renamed one then would make the core's rename fail; so recovery skips them. Entries
- * whose file is gone (renamed by the core) are pruned as the set grows.
+ * recovery that renamed one then would make the core's rename fail. Recovery must not even open a
+ * live one's lock: on Linux closing any channel of a file releases every lock the process holds on
+ * it. Entries whose output is gone (renamed by the core) are pruned as the set grows.
  */
-final class OwnFiles {
+public final class OwnOutputs {
 
     private static final Set<Path> CREATED = ConcurrentHashMap.newKeySet();
     private static int pruneAt = 1024;
 
-    private OwnFiles() {
+    private OwnOutputs() {
     }
 
-    static void add(Path path) {
+    /** Records {@code path} (an {@link OutputFile#path()}) as created by a writer of this JVM. */
+    public static void add(Path path) {
         CREATED.add(key(path));
         if (CREATED.size() >= pruneAt) {
             prune();
         }
     }
 
-    static boolean contains(Path path) {
+    /** Whether a writer of this JVM created {@code path}. */
+    public static boolean contains(Path path) {
         return CREATED.contains(key(path));
     }
 
