@@ -2,6 +2,7 @@ package org.daqlab.writer.arrow.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.daqlab.api.storage.TestStreams;
 
 import java.io.IOException;
 import java.math.BigInteger;

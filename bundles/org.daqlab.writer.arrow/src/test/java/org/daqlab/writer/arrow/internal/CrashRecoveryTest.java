@@ -3,6 +3,7 @@ package org.daqlab.writer.arrow.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.daqlab.api.run.StreamDescriptor;
 import org.daqlab.api.storage.KilledWriter;
+import org.daqlab.api.storage.TestStreams;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -6,6 +6,7 @@ import org.daqlab.api.run.StreamDescriptor;
 import org.daqlab.api.storage.KilledWriter;
 import org.daqlab.api.storage.RunWriter;
 import org.daqlab.api.storage.TestRunContext;
+import org.daqlab.api.storage.TestStreams;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -8,6 +8,7 @@ import org.daqlab.api.data.StreamSchemas;
 import org.daqlab.api.run.StreamDescriptor;
 import org.daqlab.api.storage.RunWriter;
 import org.daqlab.api.storage.TestRunContext;
+import org.daqlab.api.storage.TestStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

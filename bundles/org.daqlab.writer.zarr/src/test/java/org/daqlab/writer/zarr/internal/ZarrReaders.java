@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.daqlab.api.data.StreamSchemas;
 import org.daqlab.api.run.StreamDescriptor;
+import org.daqlab.api.storage.TestStreams;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package org.daqlab.writer.zarr.internal;
+package org.daqlab.api.storage;
 
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.util.Float16;
@@ -44,17 +44,17 @@ import java.util.function.LongFunction;
  * that a test can check any row of a file read back: {@link #POWER} (scalars of every integer and
  * float width, nulls, utf8, bool, timestamps), {@link #ADC} (16 float64 channels with units and
  * ranges), {@link #CAMERA} (uint16 frames, {@code arrow.fixed_shape_tensor}).
- * {@link #expected} gives each column's value of a row as published (null where it is null); what a
- * Zarr reader sees of it is {@link ZarrReaders#text}.
+ * {@link #expected} gives each column's value of a row as published (null where it is null); each
+ * writer's tests turn it into what their reader shows.
  */
-final class TestStreams {
+public final class TestStreams {
 
-    static final int CHANNELS = 16;
-    static final int HEIGHT = 48;
-    static final int WIDTH = 64;
-    static final long T0 = 1_769_351_565_000_000_000L;
+    public static final int CHANNELS = 16;
+    public static final int HEIGHT = 48;
+    public static final int WIDTH = 64;
+    public static final long T0 = 1_769_351_565_000_000_000L;
 
-    static final StreamDescriptor POWER = new StreamDescriptor("power_meter_01", "pm-01", StreamSchemas.schema(
+    public static final StreamDescriptor POWER = new StreamDescriptor("power_meter_01", "pm-01", StreamSchemas.schema(
             "power_meter_01", "pm-01", List.of(
                     nullable("power", new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE), "W"),
                     StreamSchemas.utf8("note"),
@@ -73,9 +73,9 @@ final class TestStreams {
                     notNull("at_us", new ArrowType.Timestamp(TimeUnit.MICROSECOND, null))),
             Map.of("model", "PM100D", "serial", "P0012345")), Map.of("model", "PM100D", "wavelength_nm", 1064L));
 
-    static final StreamDescriptor ADC = adc(CHANNELS);
+    public static final StreamDescriptor ADC = adc(CHANNELS);
 
-    static final StreamDescriptor CAMERA = new StreamDescriptor("camera0", "cam0", StreamSchemas.schema("camera0", "cam0",
+    public static final StreamDescriptor CAMERA = new StreamDescriptor("camera0", "cam0", StreamSchemas.schema("camera0", "cam0",
             List.of(StreamSchemas.int64("frame_number"), StreamSchemas.frame("frame", 16, HEIGHT, WIDTH)), Map.of()),
             Map.of("bit_depth", 12L, "exposure_s", 0.005));
 
@@ -83,7 +83,7 @@ final class TestStreams {
     }
 
     /** An ADC stream with {@code channels} float64 channels ch0… in V, ranges ±(c+1) V. */
-    static StreamDescriptor adc(int channels) {
+    public static StreamDescriptor adc(int channels) {
         List<Field> fields = new ArrayList<>();
         for (int c = 0; c < channels; c++) {
             fields.add(StreamSchemas.float64("ch" + c, "V", -(c + 1), c + 1));
@@ -100,19 +100,19 @@ final class TestStreams {
         return new Field(name, new FieldType(true, type, null, unit == null ? null : Map.of(StreamSchemas.UNIT, unit)), null);
     }
 
-    static long timestamp(long row) {
+    public static long timestamp(long row) {
         return T0 + row * 1_000_000L + row % 997;
     }
 
-    static String note(long row) {
+    public static String note(long row) {
         return row % 5 == 0 ? "" : "größe " + row + " µm".repeat((int) (row % 4)) + (row % 11 == 1 ? " ✓\n\"quoted\", tab\t" : "");
     }
 
-    static double adcValue(int channel, long row) {
+    public static double adcValue(int channel, long row) {
         return Math.sin(row * 0.001 * (channel + 1) + channel) * (channel + 1);
     }
 
-    static int pixel(long frame, int index) {
+    public static int pixel(long frame, int index) {
         return (int) ((frame * 7919 + index * 31L + (index % WIDTH) * (frame % 13)) & 0xFFFF);
     }
 
@@ -120,7 +120,7 @@ final class TestStreams {
      * Each column's value of a row as a reader should see it: Long, BigInteger (uint64), Double,
      * Float, Boolean, String, {@link Frame}, or null.
      */
-    static Map<String, LongFunction<Object>> expected(StreamDescriptor stream) {
+    public static Map<String, LongFunction<Object>> expected(StreamDescriptor stream) {
         Map<String, LongFunction<Object>> columns = new LinkedHashMap<>();
         columns.put(StreamSchemas.TIMESTAMP_NS, TestStreams::timestamp);
         switch (stream.stream()) {
@@ -158,12 +158,12 @@ final class TestStreams {
     }
 
     /** A batch of rows {@code first … first+rows-1} of {@code stream}. */
-    static VectorSchemaRoot batch(StreamDescriptor stream, BufferAllocator allocator, long first, int rows) {
+    public static VectorSchemaRoot batch(StreamDescriptor stream, BufferAllocator allocator, long first, int rows) {
         return batch(stream.schema(), expected(stream), allocator, first, rows);
     }
 
     /** A batch of {@code schema} (a stream's or a subset of its columns), filled from {@code values}. */
-    static VectorSchemaRoot batch(Schema schema, Map<String, LongFunction<Object>> values, BufferAllocator allocator,
+    public static VectorSchemaRoot batch(Schema schema, Map<String, LongFunction<Object>> values, BufferAllocator allocator,
             long first, int rows) {
         VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
         root.allocateNew();
@@ -237,19 +237,19 @@ final class TestStreams {
     }
 
     /** A camera stream like {@link #CAMERA} whose frames are {@code height × width}. */
-    static StreamDescriptor camera(int height, int width) {
+    public static StreamDescriptor camera(int height, int width) {
         return new StreamDescriptor("camera0", "cam0", StreamSchemas.schema("camera0", "cam0",
                 List.of(StreamSchemas.int64("frame_number"), StreamSchemas.frame("frame", 16, height, width)), Map.of()),
                 CAMERA.metadata());
     }
 
     /** What a reader reports of a frame: pixel count, sum, sum of (i + 1) * pixel, first and last pixel. */
-    record Frame(int length, long sum, long weighted, int first, int last) {
-        static Frame of(long frame) {
+    public record Frame(int length, long sum, long weighted, int first, int last) {
+        public static Frame of(long frame) {
             return of(frame, HEIGHT * WIDTH);
         }
 
-        static Frame of(long frame, int size) {
+        public static Frame of(long frame, int size) {
             long sum = 0;
             long weighted = 0;
             for (int p = 0; p < size; p++) {
