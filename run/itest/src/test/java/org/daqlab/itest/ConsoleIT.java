@@ -148,6 +148,104 @@ public class ConsoleIT {
     }
 
     @Test
+    public void theLiveViewTapsTheRingForColumnsAndTheLatestCameraFrame() throws Exception {
+        // the streams opened at boot, long before the tap's first request: their schemas come from the ring's catalog
+        Support.await("the tap's streams", 60, () -> {
+            JsonNode streams = json("/system/console/daq/api/streams");
+            return streams.size() >= 3;
+        });
+        JsonNode adc = null;
+        for (JsonNode s : json("/system/console/daq/api/streams")) {
+            if (s.path("stream").asText().equals("adc0")) {
+                adc = s;
+            }
+            if (s.path("stream").asText().equals("camera0")) {
+                assertTrue(s.toString(), s.path("frames").asBoolean());
+            }
+        }
+        assertNotNull(adc);
+        assertEquals("ch0", adc.path("columns").get(0).path("name").asText());
+        assertEquals("V", adc.path("columns").get(0).path("unit").asText());
+
+        Support.await("500 ADC values", 30,
+                () -> json("/system/console/daq/api/series?stream=adc0&column=ch0&points=500").path("values").size() == 500);
+        JsonNode series = json("/system/console/daq/api/series?stream=adc0&column=ch0&points=500");
+        JsonNode seconds = series.path("seconds");
+        assertEquals(0.0, seconds.get(499).asDouble(), 0);
+        // 10 kHz: 500 values span 49.9 ms, in time order
+        assertEquals(-0.0499, seconds.get(0).asDouble(), 0.002);
+        for (int i = 1; i < 500; i++) {
+            assertTrue(seconds.get(i).asDouble() >= seconds.get(i - 1).asDouble());
+        }
+        for (JsonNode v : series.path("values")) {
+            assertTrue("a sine of amplitude 5 V with noise: " + v, Math.abs(v.asDouble()) < 6);
+        }
+        String newest = series.path("newest").asText();
+        Support.await("newer values", 10, () ->
+                !json("/system/console/daq/api/series?stream=adc0&column=ch0&points=1").path("newest").asText().equals(newest));
+
+        Support.await("a camera frame", 30,
+                () -> http.statusOf("GET", "/system/console/daq/api/frame.png?stream=camera0",
+                        ConsoleHttp.USER + ":" + Support.CONSOLE_PASSWORD) == 200);
+        String authorization = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                (ConsoleHttp.USER + ":" + Support.CONSOLE_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URL(
+                http.url("/system/console/daq/api/frame.png?stream=camera0")).openConnection();
+        c.setRequestProperty("Authorization", authorization);
+        assertEquals("image/png", c.getContentType());
+        long frameNumber = Long.parseLong(c.getHeaderField("X-Daqlab-Frame-Number"));
+        java.awt.image.BufferedImage image;
+        try (var in = c.getInputStream()) {
+            image = javax.imageio.ImageIO.read(in);
+        }
+        assertEquals(256, image.getWidth());
+        assertEquals(256, image.getHeight());
+        // the test pattern (n + x + y*256) mod 65536 stretched to 8 bits: black somewhere, white somewhere
+        int min = 255;
+        int max = 0;
+        for (int y = 0; y < 256; y++) {
+            for (int x = 0; x < 256; x++) {
+                int v = image.getRaster().getSample(x, y, 0);
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+        }
+        assertEquals(0, min);
+        assertEquals(255, max);
+        Support.await("a later frame", 10, () -> {
+            try {
+                java.net.HttpURLConnection next = (java.net.HttpURLConnection) new java.net.URL(
+                        http.url("/system/console/daq/api/frame.png?stream=camera0")).openConnection();
+                next.setRequestProperty("Authorization", authorization);
+                next.getInputStream().readAllBytes();
+                return Long.parseLong(next.getHeaderField("X-Daqlab-Frame-Number")) > frameNumber;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+        assertEquals("204 while a stream has no frame", 204, http.statusOf("GET",
+                "/system/console/daq/api/frame.png?stream=adc0", ConsoleHttp.USER + ":" + Support.CONSOLE_PASSWORD));
+        List<String> readers = new ArrayList<>();
+        status().path("ring").path("readers").forEach(r -> readers.add(r.path("name").asText()));
+        assertTrue("the tap is a ring reader: " + readers, readers.contains("console-tap"));
+    }
+
+    @Test
+    public void thePageIsTheConsolesWithTheDaqSections() throws Exception {
+        ConsoleHttp.Response page = http.get("/system/console/daq");
+        assertEquals(200, page.status());
+        for (String part : List.of("id=\"daq-run-state\"", "id=\"daq-instruments\"", "id=\"daq-writers\"",
+                "id=\"daq-ring-readers\"", "id=\"daq-plot\"", "id=\"daq-frame\"", "id=\"daq-errors\"",
+                "/system/console/daq/res/chartjs/chart.umd.min.js", "/system/console/daq/res/daq/daq.js",
+                "data-csrf=")) {
+            assertTrue(part, page.body().contains(part));
+        }
+        assertTrue("Chart.js from its webjar", http.get("/system/console/daq/res/chartjs/chart.umd.min.js").body()
+                .contains("Chart.js v4"));
+        assertEquals(200, http.get("/system/console/daq/res/daq/daq.js").status());
+    }
+
+    @Test
     public void inventoryPrinterCarriesTheSameStatus() throws Exception {
         ConsoleHttp.Response json = http.get("/system/console/status-daqlab.json");
         assertEquals(json.body(), 200, json.status());
@@ -256,6 +354,16 @@ public class ConsoleIT {
 
     private ConsoleHttp.Response post(String path, String body, Map<String, String> headers) throws Exception {
         return http.send("POST", path, ConsoleHttp.USER + ":" + Support.CONSOLE_PASSWORD, body, headers);
+    }
+
+    private JsonNode json(String path) {
+        try {
+            ConsoleHttp.Response r = http.get(path);
+            assertEquals(r.body(), 200, r.status());
+            return Support.JSON.readTree(r.body());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private JsonNode status() {
