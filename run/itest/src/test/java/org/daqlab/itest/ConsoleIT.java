@@ -338,6 +338,82 @@ public class ConsoleIT {
     }
 
     @Test
+    public void consoleStateChangesNeedTheCsrfTokenWhichEveryConsolePageCarries() throws Exception {
+        ConfigurationAdmin cm = Support.service(context, ConfigurationAdmin.class);
+        Configuration core = cm.getConfiguration("org.daqlab.core", "?");
+        java.util.Dictionary<String, Object> original = core.getProperties();
+        Object before = original.get("stop_timeout_secs");
+        String token = Support.JSON.readTree(http.get("/system/console/daq/api/csrf").body()).path("token").asText();
+        // apply=update changes the listed property only (apply=true would drop the others)
+        String change = "/system/console/configMgr/org.daqlab.core?apply=update&propertylist=stop_timeout_secs"
+                + "&stop_timeout_secs=77";
+
+        for (Map<String, String> forged : List.of(Map.<String, String>of(), Map.of("X-Daqlab-CSRF", token + "x"),
+                Map.of("X-Daqlab-CSRF", ""))) {
+            ConsoleHttp.Response refused = post(change, null, forged);
+            assertEquals(refused.body(), 403, refused.status());
+            assertTrue(refused.body(), refused.body().contains("CSRF token"));
+        }
+        ConsoleHttp.Response wrongQuery = post(change + "&daqlab_csrf=" + token.substring(1), null, Map.of());
+        assertEquals(403, wrongQuery.status());
+        assertEquals("the configuration GET that the console treats as a POST", 403, http.statusOf("GET",
+                "/system/console/configMgr/org.daqlab.core?post=true&apply=update&propertylist=stop_timeout_secs"
+                        + "&stop_timeout_secs=78", ConsoleHttp.USER + ":" + Support.CONSOLE_PASSWORD));
+        assertEquals("refused changes change nothing", before,
+                cm.getConfiguration("org.daqlab.core", "?").getProperties().get("stop_timeout_secs"));
+
+        try {
+            ConsoleHttp.Response applied = post(change, null, Map.of("X-Daqlab-CSRF", token));
+            assertTrue(applied.body(), applied.status() < 400);
+            Support.await("the applied change", 30, () -> {
+                try {
+                    Object now = cm.getConfiguration("org.daqlab.core", "?").getProperties().get("stop_timeout_secs");
+                    return now != null && Integer.parseInt(now.toString()) == 77;
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            ConsoleHttp.Response viaQuery = post(change.replace("77", "76") + "&daqlab_csrf=" + token, null, Map.of());
+            assertTrue("a form post with the token in its action: " + viaQuery.body(), viaQuery.status() < 400);
+        } finally {
+            cm.getConfiguration("org.daqlab.core", "?").update(original);
+        }
+
+        for (String path : List.of("/system/console/bundles", "/system/console/configMgr", "/system/console/daq")) {
+            ConsoleHttp.Response page = http.get(path);
+            assertTrue(path + " carries the token script", page.body().contains("daqlab: every state-changing request")
+                    && page.body().contains("'" + token + "'"));
+            assertTrue(path, page.body().indexOf("daqlab: every state-changing") < page.body().indexOf("</head>"));
+        }
+        assertFalse("JSON answers are left alone", http.get("/system/console/bundles.json").body().contains("daqlab:"));
+    }
+
+    @Test
+    public void httpListensOnTheLoopbackInterfaceOnly() throws Exception {
+        String endpoint = null;
+        for (org.osgi.framework.ServiceReference<?> ref : context.getServiceReferences(
+                "org.osgi.service.servlet.runtime.HttpServiceRuntime", null)) {
+            Object value = ref.getProperty("osgi.http.endpoint");
+            endpoint = value instanceof String[] list ? list[0] : String.valueOf(value);
+        }
+        assertNotNull("the HTTP runtime service", endpoint);
+        assertTrue(endpoint, endpoint.startsWith("http://127.0.0.1:"));
+        int port = Integer.parseInt(context.getProperty("org.osgi.service.http.port"));
+        for (java.net.NetworkInterface nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            for (java.net.InetAddress address : java.util.Collections.list(nic.getInetAddresses())) {
+                if (!address.isLoopbackAddress() && address instanceof java.net.Inet4Address) {
+                    try (java.net.Socket socket = new java.net.Socket()) {
+                        socket.connect(new java.net.InetSocketAddress(address, port), 2000);
+                        throw new AssertionError("the console answers on " + address + ":" + port);
+                    } catch (java.net.ConnectException | java.net.SocketTimeoutException refused) {
+                        // not listening there, as it should be
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     public void withoutCredentialsEveryConsoleAndJsonUrlAnswers401() {
         for (String path : List.of("/system/console", "/system/console/daq", STATUS, "/system/console/daq/api/csrf",
                 "/system/console/daq/res/daq/daq.css", "/system/console/daq/res/chartjs/chart.umd.min.js",
