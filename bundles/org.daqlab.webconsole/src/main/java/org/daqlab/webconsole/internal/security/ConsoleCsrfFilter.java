@@ -25,7 +25,8 @@ import java.util.Set;
  * TRACE, and the configuration editor's {@code ?post=true} GETs, which the console treats as POSTs — is refused with
  * 403 unless it carries the user's {@link CsrfTokens token}. The console's own pages do not know the token, so every
  * HTML page the console serves gets a small script (before {@code </head>}) that adds it to the pages' jQuery requests
- * and to the actions of their forms.
+ * and to the actions of their forms; the same script shows why the console refused to save a configuration, which
+ * the console's configuration editor does not.
  *
  * <p>Runs in the console's servlet context, after the console's authentication: a request without credentials gets
  * the console's 401 before it gets here.
@@ -47,12 +48,12 @@ public final class ConsoleCsrfFilter implements Filter {
     @Activate
     public ConsoleCsrfFilter(@Reference CsrfTokens tokens) {
         this.tokens = tokens;
-        try (InputStream in = ConsoleCsrfFilter.class.getResourceAsStream("/csrf/console-csrf.js")) {
+        try (InputStream in = ConsoleCsrfFilter.class.getResourceAsStream("/console/daqlab-console.js")) {
             script = new String(in.readAllBytes(), StandardCharsets.UTF_8)
                     .replace("@HEADER@", CsrfTokens.HEADER)
                     .replace("@PARAM@", CsrfTokens.PARAMETER);
         } catch (IOException e) {
-            throw new UncheckedIOException("the bundle lacks csrf/console-csrf.js", e);
+            throw new UncheckedIOException("the bundle lacks console/daqlab-console.js", e);
         }
     }
 

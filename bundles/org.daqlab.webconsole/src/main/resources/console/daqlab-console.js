@@ -1,4 +1,7 @@
-/* daqlab: every state-changing request of this console page carries the CSRF token (see ConsoleCsrfFilter). */
+/*
+ * daqlab: every state-changing request of this console page carries the CSRF token (see ConsoleCsrfFilter), and a
+ * configuration the console refuses to save shows why (DaqlabConfigurationHandler's message).
+ */
 (function () {
   'use strict';
   var header = '@HEADER@';
@@ -12,6 +15,26 @@
     jQuery.ajaxPrefilter(function (options, original, xhr) {
       if (sameOrigin(options.url)) {
         xhr.setRequestHeader(header, token);
+      }
+    });
+  }
+  /*
+   * The configuration editor closes without a word when saving fails; the answer (Jetty's error page) names the
+   * field and the fix, so show it.
+   */
+  if (window.jQuery) {
+    jQuery(document).ajaxError(function (event, xhr, settings) {
+      if (xhr.status !== 400 || !/\/configMgr\//.test(settings.url)) {
+        return;
+      }
+      var page = new DOMParser().parseFromString(xhr.responseText || '', 'text/html');
+      var reason = page.title.replace(/^Error \d+ /, '') || ('HTTP ' + xhr.status);
+      var box = jQuery('<div id="daqlab-config-error" class="ui-state-error"></div>').text(reason);
+      if (box.dialog) {
+        box.dialog({title: 'Configuration not saved', modal: true, width: '60%',
+          buttons: {OK: function () { jQuery(this).dialog('close'); }}});
+      } else {
+        box.prependTo(document.body);
       }
     });
   }
