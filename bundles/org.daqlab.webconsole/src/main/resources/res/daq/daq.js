@@ -150,7 +150,8 @@
 
   function settingsText(settings) {
     return KEY_SETTINGS.filter(function (k) {
-      return settings[k] !== undefined && settings[k] !== '' && !(Array.isArray(settings[k]) && !settings[k].length);
+      // unset, empty and empty lists (the console saves an empty list as one empty string) say nothing
+      return settings[k] !== undefined && text(settings[k]) !== '';
     }).map(function (k) {
       return k + '=' + text(settings[k]);
     }).join(', ');
