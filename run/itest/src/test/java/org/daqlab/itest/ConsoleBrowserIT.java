@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -92,12 +93,14 @@ class ConsoleBrowserIT {
         String login = "http://" + ConsoleHttp.USER + ":" + Support.CONSOLE_PASSWORD + "@127.0.0.1:" + port;
         browser.get(login + "/system/console/daq");
         WebDriverWait wait = new WebDriverWait(browser, PATIENCE, Duration.ofMillis(200));
+        // the page replaces its tables 2.5 times a second: an element found may be gone a moment later
+        wait.ignoring(StaleElementReferenceException.class).ignoring(org.openqa.selenium.NoSuchElementException.class);
 
         // the simulated instruments and the hostile driver's, its markup shown as text
         wait.until(b -> b.findElements(By.cssSelector("#daq-instruments tbody tr")).size() == 4);
-        WebElement hostile = instrumentRow(browser, HostileInstrument.ID);
-        assertEquals(HostileInstrument.TEXT, hostile.findElement(By.cssSelector("td[data-field=last_value]")).getText());
-        assertEquals(HostileInstrument.TEXT, hostile.findElement(By.cssSelector("td[data-field=last_error]")).getText());
+        wait.until(b -> instrumentShown(b, HostileInstrument.ID, "id").equals(HostileInstrument.ID)
+                && instrumentShown(b, HostileInstrument.ID, "last_value").equals(HostileInstrument.TEXT)
+                && instrumentShown(b, HostileInstrument.ID, "last_error").equals(HostileInstrument.TEXT));
         collectErrors(browser);
 
         // a fresh run with metadata typed into the page
@@ -118,14 +121,18 @@ class ConsoleBrowserIT {
         assertEquals(HostileInstrument.TEXT, run.path("metadata").path("operator").asText());
 
         // the HDF5 writer writes the run, its bytes growing on the page
-        wait.until(b -> writerCell(b, "current_files").getText().startsWith("browser_run_"));
-        String firstSegment = writerCell(browser, "current_files").getText();
-        long bytes = Long.parseLong(writerCell(browser, "bytes_written").getAttribute("data-value"));
-        wait.until(b -> Long.parseLong(writerCell(b, "bytes_written").getAttribute("data-value")) > bytes);
-        assertTrue(writerCell(browser, "settings").getText().contains("compression=deflate"));
+        wait.until(b -> writerText(b, "current_files").startsWith("browser_run_"));
+        String firstSegment = writerText(browser, "current_files");
+        long bytes = writerBytes(browser);
+        wait.until(b -> writerBytes(b) > bytes);
+        assertTrue(writerText(browser, "settings").contains("compression=deflate"));
 
         // the live plot and the camera follow the data
-        new Select(browser.findElement(By.id("daq-plot-column"))).selectByVisibleText("adc0 / ch0 (V)");
+        // the tap lists the streams once it has read their schemas
+        wait.until(b -> {
+            new Select(b.findElement(By.id("daq-plot-column"))).selectByVisibleText("adc0 / ch0 (V)");
+            return true;
+        });
         wait.until(b -> Integer.parseInt(attribute(b, "daq-plot", "data-points", "0")) == 500);
         String newest = attribute(browser, "daq-plot", "data-newest", "");
         wait.until(b -> !attribute(b, "daq-plot", "data-newest", "").equals(newest));
@@ -150,16 +157,16 @@ class ConsoleBrowserIT {
 
         // the next segment is written with it
         browser.get(console + "/daq");
-        wait.until(b -> writerCell(b, "settings").getText().contains("compression=none"));
-        wait.until(b -> writerCell(b, "current_files").getText().startsWith("browser_run_")
-                && !writerCell(b, "current_files").getText().equals(firstSegment));
-        long after = Long.parseLong(writerCell(browser, "bytes_written").getAttribute("data-value"));
-        wait.until(b -> Long.parseLong(writerCell(b, "bytes_written").getAttribute("data-value")) > after);
+        wait.until(b -> writerText(b, "settings").contains("compression=none"));
+        wait.until(b -> writerText(b, "current_files").startsWith("browser_run_")
+                && !writerText(b, "current_files").equals(firstSegment));
+        long after = writerBytes(browser);
+        wait.until(b -> writerBytes(b) > after);
         screenshot(browser, "3-daq-page-next-segment.png");
 
         browser.findElement(By.id("daq-stop")).click();
         wait.until(b -> "false".equals(b.findElement(By.id("daq-run-state")).getAttribute("data-active")));
-        wait.until(b -> writerCell(b, "state").getText().equals("IDLE"));
+        wait.until(b -> writerText(b, "state").equals("IDLE"));
         screenshot(browser, "4-daq-page-stopped.png");
 
         assertNull(((JavascriptExecutor) browser).executeScript(
@@ -216,27 +223,40 @@ class ConsoleBrowserIT {
         }
     }
 
-    private static WebElement instrumentRow(WebDriver browser, String id) {
-        for (WebElement row : browser.findElements(By.cssSelector("#daq-instruments tbody tr"))) {
-            if (row.findElement(By.cssSelector("td[data-field=id]")).getText().equals(id)) {
-                return row;
-            }
-        }
-        throw new AssertionError("no instrument shown as " + id);
+    /**
+     * A cell's text as the page shows it, read in one script run: the page cannot replace its table in between, as
+     * it may between finding an element and reading it. Empty while there is no such cell.
+     */
+    private static String instrumentShown(WebDriver browser, String id, String field) {
+        return String.valueOf(((JavascriptExecutor) browser).executeScript(
+                "var rows = document.querySelectorAll('#daq-instruments tbody tr');"
+                        + "for (var i = 0; i < rows.length; i++) {"
+                        + "  if (rows[i].getAttribute('data-instrument') === arguments[0]) {"
+                        + "    return rows[i].querySelector('td[data-field=' + arguments[1] + ']').textContent; } }"
+                        + "return '';", id, field));
     }
 
     private static String metadataShown(WebDriver browser, String key) {
-        for (WebElement row : browser.findElements(By.cssSelector("#daq-run-metadata tr"))) {
-            List<WebElement> cells = row.findElements(By.tagName("td"));
-            if (cells.size() == 2 && cells.get(0).getText().equals(key)) {
-                return cells.get(1).getText();
-            }
-        }
-        return "";
+        return String.valueOf(((JavascriptExecutor) browser).executeScript(
+                "var rows = document.querySelectorAll('#daq-run-metadata tr');"
+                        + "for (var i = 0; i < rows.length; i++) {"
+                        + "  var cells = rows[i].querySelectorAll('td');"
+                        + "  if (cells.length === 2 && cells[0].textContent === arguments[0]) { return cells[1].textContent; } }"
+                        + "return '';", key));
     }
 
-    private static WebElement writerCell(WebDriver browser, String field) {
-        return browser.findElement(By.cssSelector("#daq-writers tr[data-writer=hdf5] td[data-field=" + field + "]"));
+    private static String writerText(WebDriver browser, String field) {
+        Object text = ((JavascriptExecutor) browser).executeScript("var cell = document.querySelector("
+                + "'#daq-writers tr[data-writer=hdf5] td[data-field=' + arguments[0] + ']');"
+                + "return cell ? cell.textContent : '';", field);
+        return String.valueOf(text);
+    }
+
+    private static long writerBytes(WebDriver browser) {
+        Object value = ((JavascriptExecutor) browser).executeScript("var cell = document.querySelector("
+                + "'#daq-writers tr[data-writer=hdf5] td[data-field=bytes_written]');"
+                + "return cell ? cell.getAttribute('data-value') : '-1';");
+        return Long.parseLong(String.valueOf(value));
     }
 
     private static String attribute(WebDriver browser, String id, String attribute, String fallback) {
