@@ -109,6 +109,19 @@
     var m = $('daq-message');
     m.textContent = textValue;
     m.className = 'daq-message' + (ok ? ' ok' : '');
+    m.removeAttribute('data-outage');
+  }
+
+  /* A refresh that failed says so until a refresh of the same kind works again. */
+  function outage(kind, textValue) {
+    message(textValue, false);
+    $('daq-message').setAttribute('data-outage', kind);
+  }
+
+  function recovered(kind) {
+    if ($('daq-message').getAttribute('data-outage') === kind) {
+      message('', true);
+    }
   }
 
   // ------------------------------------------------------------------ status
@@ -234,8 +247,9 @@
       renderRing(s.ring);
       renderErrors(s.errors);
       page.setAttribute('data-updated', s.time);
+      recovered('status');
     }).catch(function (e) {
-      message('Status not available: ' + e.message, false);
+      outage('status', 'Status not available: ' + e.message);
     }).then(function () {
       setTimeout(refreshStatus, STATUS_MS);
     });
@@ -331,8 +345,9 @@
       });
       setOptions($('daq-plot-column'), columns);
       setOptions($('daq-frame-stream'), frames);
+      recovered('streams');
     }).catch(function (e) {
-      message('Live view not available: ' + e.message, false);
+      outage('streams', 'Live view not available: ' + e.message);
     }).then(function () {
       setTimeout(refreshStreams, STREAMS_MS);
     });
@@ -374,8 +389,9 @@
       chart.update('none');
       $('daq-plot').setAttribute('data-points', String(points.length));
       $('daq-plot').setAttribute('data-newest', text(s.newest));
+      recovered('plot');
     }).catch(function (e) {
-      message('Plot not available: ' + e.message, false);
+      outage('plot', 'Plot not available: ' + e.message);
     }).then(next);
   }
 
@@ -408,9 +424,10 @@
         }
         img.setAttribute('data-frame-number', text(number));
         $('daq-frame-caption').textContent = stream + ', frame ' + text(number);
+        recovered('frame');
       });
     }).catch(function (e) {
-      message('Camera view not available: ' + e.message, false);
+      outage('frame', 'Camera view not available: ' + e.message);
     }).then(next);
   }
 

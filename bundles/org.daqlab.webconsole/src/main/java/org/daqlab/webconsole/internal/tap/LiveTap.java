@@ -65,6 +65,8 @@ public final class LiveTap {
     /** The same streams by name, for the page (a closed stream stays visible until another takes its name). */
     private final Map<String, StreamHistory> byName = new TreeMap<>();
     private final Map<Integer, Long> lastFrameNanos = new HashMap<>();
+    /** When the catalog was last read for a batch of an unknown stream (reader thread only). */
+    private long lastCatalogNanos;
     private volatile long lastRequestNanos;
     private Thread reader;
     private boolean closed;
@@ -225,7 +227,13 @@ public final class LiveTap {
             history = byId.get(record.streamId());
         }
         if (history == null) {
-            // a stream that opened just as the tap started may be in neither place yet (LAYOUT.md §5.2)
+            // a stream that opened just as the tap started may be in neither place yet (LAYOUT.md §5.2); one that the
+            // catalog could not hold never is, so the file is read again at most once a second
+            long now = System.nanoTime();
+            if (now - lastCatalogNanos < TimeUnit.SECONDS.toNanos(1)) {
+                return;
+            }
+            lastCatalogNanos = now;
             loadCatalog();
             synchronized (this) {
                 history = byId.get(record.streamId());
