@@ -34,7 +34,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * What the platform is doing, as one snapshot for the DAQ page, the status JSON and the inventory printer: the run,
  * the instruments, the writers (statistics from the core, settings from their services), the ring buffer and the
  * recent errors. A snapshot is a tree of maps, lists, strings, numbers and booleans, so that every view shows the
- * same data; its keys are documented in the bundle's README section of the main README ("Console").
+ * same data under the same keys (snake_case, as in the configurations and the ring's JSON documents).
  */
 @Component(service = DaqStatus.class)
 public final class DaqStatus {
