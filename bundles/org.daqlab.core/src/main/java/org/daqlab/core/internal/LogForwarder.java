@@ -19,6 +19,13 @@ import org.slf4j.LoggerFactory;
 @Component(immediate = true)
 public final class LogForwarder implements LogListener {
 
+    /**
+     * Set while this thread forwards an entry. pax-logging's reader (it outranks Felix Log's) hands what is logged
+     * through slf4j to its listeners on the logging thread, this one included: without the guard a forwarded
+     * warning came back to be forwarded again, hundreds of times, until the stack ran out.
+     */
+    private static final ThreadLocal<Boolean> FORWARDING = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
     private final LogReaderService reader;
 
     @Activate
@@ -35,14 +42,19 @@ public final class LogForwarder implements LogListener {
     @Override
     public void logged(LogEntry entry) {
         LogLevel level = entry.getLogLevel();
-        if (level != LogLevel.ERROR && level != LogLevel.WARN) {
+        if ((level != LogLevel.ERROR && level != LogLevel.WARN) || FORWARDING.get()) {
             return;
         }
         Logger log = LoggerFactory.getLogger(entry.getBundle().getSymbolicName());
-        if (level == LogLevel.WARN) {
-            log.warn(entry.getMessage(), entry.getException());
-        } else {
-            log.error(entry.getMessage(), entry.getException());
+        FORWARDING.set(Boolean.TRUE);
+        try {
+            if (level == LogLevel.WARN) {
+                log.warn(entry.getMessage(), entry.getException());
+            } else {
+                log.error(entry.getMessage(), entry.getException());
+            }
+        } finally {
+            FORWARDING.set(Boolean.FALSE);
         }
     }
 }
