@@ -5,6 +5,7 @@ import org.daqlab.api.instrument.Instrument;
 import org.daqlab.api.instrument.InstrumentStatus;
 import org.daqlab.api.ring.RingBuffer;
 import org.daqlab.api.ring.RingStats;
+import org.daqlab.api.run.MetadataValues;
 import org.daqlab.api.run.RunControl;
 import org.daqlab.api.run.RunStart;
 import org.daqlab.api.run.RunStop;

@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.felix.webconsole.servlet.AbstractServlet;
 import org.apache.felix.webconsole.servlet.ServletConstants;
+import org.daqlab.api.run.MetadataValues;
 import org.daqlab.api.run.RunStart;
 import org.daqlab.api.run.RunStop;
 import org.daqlab.webconsole.internal.security.CsrfTokens;

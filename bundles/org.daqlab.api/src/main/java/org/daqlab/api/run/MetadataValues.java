@@ -1,12 +1,17 @@
-package org.daqlab.shell.internal;
+package org.daqlab.api.run;
 
-/** Types metadata typed at the console: whole numbers, decimals, true/false, else text. */
-final class MetadataValues {
+/**
+ * How a metadata value typed by a person (the shell's {@code daq:start}, the Web Console's DAQ page)
+ * becomes a typed value: whole numbers, decimals, true/false, else text — so that a run started from
+ * either place carries the same metadata.
+ */
+public final class MetadataValues {
 
     private MetadataValues() {
     }
 
-    static Object parse(String text) {
+    /** {@code text} as a {@code Long}, a finite {@code Double}, a {@code Boolean}, or the text itself. */
+    public static Object parse(String text) {
         if ("true".equalsIgnoreCase(text) || "false".equalsIgnoreCase(text)) {
             return Boolean.parseBoolean(text);
         }

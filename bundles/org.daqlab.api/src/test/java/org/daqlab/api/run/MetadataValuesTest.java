@@ -1,4 +1,4 @@
-package org.daqlab.shell.internal;
+package org.daqlab.api.run;
 
 import org.junit.jupiter.api.Test;
 
