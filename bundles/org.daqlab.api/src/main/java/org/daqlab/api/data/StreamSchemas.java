@@ -133,6 +133,37 @@ public final class StreamSchemas {
         return metadata == null ? null : metadata.get(UNIT);
     }
 
+    /**
+     * A column as writers describe it in their metadata documents (sidecars, key-value metadata):
+     * {@code name}, {@code type} (Arrow's text), {@code unit} if it has one, and {@code range_min} /
+     * {@code range_max} if given — as numbers, or as the text a driver wrote if it is not one.
+     */
+    public static Map<String, Object> columnDocument(Field field) {
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("name", field.getName());
+        document.put("type", field.getType().toString());
+        String unit = unit(field);
+        if (unit != null) {
+            document.put(UNIT, unit);
+        }
+        Map<String, String> metadata = field.getMetadata() == null ? Map.of() : field.getMetadata();
+        for (String key : List.of(RANGE_MIN, RANGE_MAX)) {
+            String text = metadata.get(key);
+            if (text != null) {
+                document.put(key, number(text));
+            }
+        }
+        return document;
+    }
+
+    private static Object number(String text) {
+        try {
+            return Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            return text;
+        }
+    }
+
     /** Whether a field is a frame column ({@code arrow.fixed_shape_tensor}). */
     public static boolean isFrame(Field field) {
         return field.getType() instanceof FixedShapeTensorType

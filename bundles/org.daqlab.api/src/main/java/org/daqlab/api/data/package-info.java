@@ -2,7 +2,7 @@
  * Data model helpers: stream schemas with {@code timestamp_ns}, units and ranges in field metadata, and the {@code arrow.fixed_shape_tensor} frame type.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package org.daqlab.api.data;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,8 +1,10 @@
 package org.daqlab.api.run;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -52,6 +54,25 @@ public final class MetadataState {
     /** The changes that concern {@code descriptor}'s stream (run-level ones and its instrument's), in order. */
     public List<MetadataUpdate> changes(StreamDescriptor descriptor) {
         return changes.stream().filter(c -> concerns(c, descriptor)).toList();
+    }
+
+    /**
+     * {@link #changes} as plain documents for a writer's JSON, the same keys in every format:
+     * {@code time} (ISO 8601 UTC with nanoseconds), {@code time_ns}, {@code instrument_id} (null for a
+     * run-level change), {@code key}, {@code value}.
+     */
+    public List<Map<String, Object>> changeDocuments(StreamDescriptor descriptor) {
+        List<Map<String, Object>> documents = new ArrayList<>();
+        for (MetadataUpdate change : changes(descriptor)) {
+            Map<String, Object> document = new LinkedHashMap<>();
+            document.put("time", Instant.ofEpochSecond(0, change.timestampNs()).toString());
+            document.put("time_ns", change.timestampNs());
+            document.put("instrument_id", change.instrumentId());
+            document.put("key", change.key());
+            document.put("value", change.value());
+            documents.add(document);
+        }
+        return documents;
     }
 
     /** Whether {@code update} concerns the files of {@code descriptor}'s stream. */

@@ -1,5 +1,7 @@
 package org.daqlab.api.run;
 
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -30,5 +32,18 @@ public record RunStop(String uid, long timestampNs, ExitStatus exitStatus, Strin
         Objects.requireNonNull(exitStatus, "exitStatus");
         reason = reason == null ? "" : reason;
         rowsPerStream = Map.copyOf(rowsPerStream);
+    }
+
+    /**
+     * The stop as a plain document for a writer's JSON, the same keys in every format: {@code time}
+     * (ISO 8601 UTC with nanoseconds), {@code time_ns}, {@code exit_status}, {@code reason}.
+     */
+    public Map<String, Object> document() {
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("time", Instant.ofEpochSecond(0, timestampNs).toString());
+        document.put("time_ns", timestampNs);
+        document.put("exit_status", exitStatus.name());
+        document.put("reason", reason);
+        return document;
     }
 }

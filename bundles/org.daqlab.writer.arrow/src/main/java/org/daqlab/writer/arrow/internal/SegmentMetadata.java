@@ -2,7 +2,6 @@ package org.daqlab.writer.arrow.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.daqlab.api.run.MetadataState;
 import org.daqlab.api.run.MetadataUpdate;
@@ -64,9 +63,9 @@ final class SegmentMetadata {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put(RUN, json(runDocument()));
         metadata.put(INSTRUMENT, json(instrumentDocument(descriptor)));
-        metadata.put(CHANGES, json(changesDocument(descriptor)));
+        metadata.put(CHANGES, json(this.metadata.changeDocuments(descriptor)));
         if (stop != null) {
-            metadata.put(STOP, json(stopDocument(stop)));
+            metadata.put(STOP, json(stop.document()));
         }
         return metadata;
     }
@@ -77,8 +76,8 @@ final class SegmentMetadata {
         document.put("arrow_file", arrowFile);
         document.set("run", runDocument());
         document.set("instrument", instrumentDocument(descriptor));
-        document.set("metadata_changes", changesDocument(descriptor));
-        document.set("run_stop", stop == null ? null : stopDocument(stop));
+        document.set("metadata_changes", mapper.valueToTree(metadata.changeDocuments(descriptor)));
+        document.set("run_stop", stop == null ? null : mapper.valueToTree(stop.document()));
         try {
             return mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(document);
         } catch (JsonProcessingException e) {
@@ -103,28 +102,6 @@ final class SegmentMetadata {
         node.put("id", descriptor.instrumentId());
         node.put("stream", descriptor.stream());
         node.set("metadata", mapper.valueToTree(metadata.instrumentMetadata(descriptor)));
-        return node;
-    }
-
-    private ArrayNode changesDocument(StreamDescriptor descriptor) {
-        ArrayNode list = mapper.createArrayNode();
-        for (MetadataUpdate change : metadata.changes(descriptor)) {
-            ObjectNode node = list.addObject();
-            node.put("time", isoTime(change.timestampNs()));
-            node.put("time_ns", change.timestampNs());
-            node.put("instrument_id", change.instrumentId());
-            node.put("key", change.key());
-            node.set("value", mapper.valueToTree(change.value()));
-        }
-        return list;
-    }
-
-    private ObjectNode stopDocument(RunStop stop) {
-        ObjectNode node = mapper.createObjectNode();
-        node.put("time", isoTime(stop.timestampNs()));
-        node.put("time_ns", stop.timestampNs());
-        node.put("exit_status", stop.exitStatus().name());
-        node.put("reason", stop.reason());
         return node;
     }
 

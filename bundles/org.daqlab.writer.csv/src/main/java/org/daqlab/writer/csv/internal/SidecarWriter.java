@@ -3,7 +3,6 @@ package org.daqlab.writer.csv.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.arrow.vector.types.pojo.Field;
 import org.daqlab.api.data.StreamSchemas;
 import org.daqlab.api.run.MetadataState;
 import org.daqlab.api.run.MetadataUpdate;
@@ -16,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Map;
 
 /**
  * Writes the JSON sidecar of each CSV file of a segment, which CSV itself cannot carry: the run,
@@ -103,58 +101,16 @@ final class SidecarWriter {
                         .put("type", skip.field().getType().toString())
                         .put("reason", skip.reason());
             } else {
-                written.add(columnNode(column.field()));
+                written.add(mapper.valueToTree(StreamSchemas.columnDocument(column.field())));
             }
         }
 
-        ArrayNode changeNodes = document.putArray("metadata_changes");
-        for (MetadataUpdate change : metadata.changes(descriptor)) {
-            ObjectNode node = changeNodes.addObject();
-            node.put("time", isoTime(change.timestampNs()));
-            node.put("time_ns", change.timestampNs());
-            node.put("instrument_id", change.instrumentId());
-            node.put("key", change.key());
-            node.set("value", mapper.valueToTree(change.value()));
-        }
+        document.set("metadata_changes", mapper.valueToTree(metadata.changeDocuments(descriptor)));
 
         document.put("rows_written", stream.rowsWritten());
         document.put("segment_closed", segmentClosed);
-        if (stop == null) {
-            document.putNull("run_stop");
-        } else {
-            ObjectNode stopNode = document.putObject("run_stop");
-            stopNode.put("time", isoTime(stop.timestampNs()));
-            stopNode.put("time_ns", stop.timestampNs());
-            stopNode.put("exit_status", stop.exitStatus().name());
-            stopNode.put("reason", stop.reason());
-        }
+        document.set("run_stop", stop == null ? null : mapper.valueToTree(stop.document()));
         return document;
-    }
-
-    private ObjectNode columnNode(Field field) {
-        ObjectNode node = mapper.createObjectNode();
-        node.put("name", field.getName());
-        node.put("type", field.getType().toString());
-        String unit = StreamSchemas.unit(field);
-        if (unit != null) {
-            node.put("unit", unit);
-        }
-        Map<String, String> metadata = field.getMetadata() == null ? Map.of() : field.getMetadata();
-        putNumber(node, StreamSchemas.RANGE_MIN, metadata.get(StreamSchemas.RANGE_MIN));
-        putNumber(node, StreamSchemas.RANGE_MAX, metadata.get(StreamSchemas.RANGE_MAX));
-        return node;
-    }
-
-    /** Ranges are numbers in the field metadata's text; they stay text if a driver wrote something else. */
-    private static void putNumber(ObjectNode node, String key, String text) {
-        if (text == null) {
-            return;
-        }
-        try {
-            node.put(key, Double.parseDouble(text));
-        } catch (NumberFormatException e) {
-            node.put(key, text);
-        }
     }
 
     private static String isoTime(long epochNs) {

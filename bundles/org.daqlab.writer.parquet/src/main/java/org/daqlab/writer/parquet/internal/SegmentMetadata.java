@@ -15,7 +15,6 @@ import org.daqlab.api.storage.RunContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.Map;
 
 /**
  * The run and instrument metadata of a segment, as the {@value #KEY} key-value metadata of each
@@ -72,7 +71,7 @@ final class SegmentMetadata {
 
         ArrayNode written = document.putArray("columns");
         for (ParquetColumn column : layout.columns) {
-            written.add(columnNode(column.arrowField()));
+            written.add(mapper.valueToTree(StreamSchemas.columnDocument(column.arrowField())));
         }
         ArrayNode skipped = document.putArray("skipped_columns");
         for (Field field : layout.skipped) {
@@ -82,57 +81,15 @@ final class SegmentMetadata {
                     .put("reason", "type not supported by the Parquet writer");
         }
 
-        ArrayNode changeNodes = document.putArray("metadata_changes");
-        for (MetadataUpdate change : metadata.changes(descriptor)) {
-            ObjectNode node = changeNodes.addObject();
-            node.put("time", isoTime(change.timestampNs()));
-            node.put("time_ns", change.timestampNs());
-            node.put("instrument_id", change.instrumentId());
-            node.put("key", change.key());
-            node.set("value", mapper.valueToTree(change.value()));
-        }
+        document.set("metadata_changes", mapper.valueToTree(metadata.changeDocuments(descriptor)));
 
         document.put("rows_written", rows);
         document.put("segment_closed", closed);
-        if (stop == null) {
-            document.putNull("run_stop");
-        } else {
-            ObjectNode stopNode = document.putObject("run_stop");
-            stopNode.put("time", isoTime(stop.timestampNs()));
-            stopNode.put("time_ns", stop.timestampNs());
-            stopNode.put("exit_status", stop.exitStatus().name());
-            stopNode.put("reason", stop.reason());
-        }
+        document.set("run_stop", stop == null ? null : mapper.valueToTree(stop.document()));
         try {
             return mapper.writeValueAsString(document);
         } catch (IOException e) {
             throw new UncheckedIOException("serializing the metadata of stream " + descriptor.stream(), e);
-        }
-    }
-
-    private ObjectNode columnNode(Field field) {
-        ObjectNode node = mapper.createObjectNode();
-        node.put("name", field.getName());
-        node.put("type", field.getType().toString());
-        String unit = StreamSchemas.unit(field);
-        if (unit != null) {
-            node.put("unit", unit);
-        }
-        Map<String, String> metadata = field.getMetadata() == null ? Map.of() : field.getMetadata();
-        putNumber(node, StreamSchemas.RANGE_MIN, metadata.get(StreamSchemas.RANGE_MIN));
-        putNumber(node, StreamSchemas.RANGE_MAX, metadata.get(StreamSchemas.RANGE_MAX));
-        return node;
-    }
-
-    /** Ranges are numbers in the field metadata's text; they stay text if a driver wrote something else. */
-    private static void putNumber(ObjectNode node, String key, String text) {
-        if (text == null) {
-            return;
-        }
-        try {
-            node.put(key, Double.parseDouble(text));
-        } catch (NumberFormatException e) {
-            node.put(key, text);
         }
     }
 

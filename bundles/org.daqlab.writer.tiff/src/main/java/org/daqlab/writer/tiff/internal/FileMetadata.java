@@ -16,6 +16,7 @@ import org.daqlab.api.storage.RunContext;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * Run and instrument metadata of one segment as the TIFF files carry them: the JSON document of the
@@ -43,7 +44,7 @@ final class FileMetadata {
     }
 
     /** The instrument's metadata as it stands (for calibration). */
-    java.util.Map<String, Object> instrument(StreamDescriptor descriptor) {
+    Map<String, Object> instrument(StreamDescriptor descriptor) {
         return metadata.instrumentMetadata(descriptor);
     }
 
@@ -83,24 +84,8 @@ final class FileMetadata {
         instrument.put("id", descriptor.instrumentId());
         instrument.put("stream", descriptor.stream());
         instrument.set("metadata", mapper.valueToTree(metadata.instrumentMetadata(descriptor)));
-        ArrayNode changes = doc.putArray("metadata_changes");
-        for (MetadataUpdate change : metadata.changes(descriptor)) {
-            ObjectNode node = changes.addObject();
-            node.put("time", isoTime(change.timestampNs()));
-            node.put("time_ns", change.timestampNs());
-            node.put("instrument_id", change.instrumentId());
-            node.put("key", change.key());
-            node.set("value", mapper.valueToTree(change.value()));
-        }
-        if (stop == null) {
-            doc.putNull("run_stop");
-        } else {
-            ObjectNode node = doc.putObject("run_stop");
-            node.put("time", isoTime(stop.timestampNs()));
-            node.put("time_ns", stop.timestampNs());
-            node.put("exit_status", stop.exitStatus().name());
-            node.put("reason", stop.reason());
-        }
+        doc.set("metadata_changes", mapper.valueToTree(metadata.changeDocuments(descriptor)));
+        doc.set("run_stop", stop == null ? null : mapper.valueToTree(stop.document()));
         try {
             byte[] json = mapper.writeValueAsBytes(doc);
             return Arrays.copyOf(json, json.length + 1);

@@ -1,12 +1,14 @@
 package org.daqlab.writer.zarr.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /** Metadata values as Zarr attributes (JSON). */
@@ -29,11 +31,25 @@ final class Attributes {
     }
 
     /**
-     * A metadata value (String, Long, Double, Boolean) as JSON. Non-finite doubles become the strings
-     * {@code NaN}, {@code Infinity}, {@code -Infinity}, as Zarr writes non-finite fill values: JSON has
-     * no such numbers, and strict parsers (JavaScript's) reject the tokens.
+     * A metadata value (String, Long, Double, Boolean, null, or a document of them: a Map or List) as
+     * JSON. Non-finite doubles become the strings {@code NaN}, {@code Infinity}, {@code -Infinity}, as
+     * Zarr writes non-finite fill values: JSON has no such numbers, and strict parsers (JavaScript's)
+     * reject the tokens.
      */
     static JsonNode value(Object value) {
+        if (value == null) {
+            return JSON.nullNode();
+        }
+        if (value instanceof Map<?, ?> map) {
+            ObjectNode node = JSON.objectNode();
+            map.forEach((key, entry) -> node.set(String.valueOf(key), value(entry)));
+            return node;
+        }
+        if (value instanceof List<?> list) {
+            ArrayNode node = JSON.arrayNode();
+            list.forEach(entry -> node.add(value(entry)));
+            return node;
+        }
         if (value instanceof Double d && !Double.isFinite(d)) {
             return TextNode.valueOf(d.isNaN() ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
         }

@@ -43,11 +43,7 @@ final class RootGroup {
         attributes.put("run_start_ns", run.timestampNs());
         attributes.put("segment", segment);
         if (stop != null) {
-            ObjectNode node = attributes.putObject("run_stop");
-            node.put("time", Attributes.isoTime(stop.timestampNs()));
-            node.put("time_ns", stop.timestampNs());
-            node.put("exit_status", stop.exitStatus().name());
-            node.put("reason", stop.reason());
+            attributes.set("run_stop", Attributes.value(stop.document()));
         }
         Attributes.putAll(attributes, metadata.runMetadata());
         try {

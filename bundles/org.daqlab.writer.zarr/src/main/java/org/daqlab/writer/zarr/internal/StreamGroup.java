@@ -1,6 +1,5 @@
 package org.daqlab.writer.zarr.internal;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.TimeUnit;
@@ -182,15 +181,7 @@ final class StreamGroup {
             ObjectNode skipped = attributes.putObject("columns_not_written");
             notWritten.forEach(skipped::put);
         }
-        ArrayNode changes = attributes.putArray("metadata_changes");
-        for (MetadataUpdate change : metadata.changes(descriptor)) {
-            ObjectNode node = changes.addObject();
-            node.put("time", Attributes.isoTime(change.timestampNs()));
-            node.put("time_ns", change.timestampNs());
-            node.put("instrument_id", change.instrumentId());
-            node.put("key", change.key());
-            node.set("value", Attributes.value(change.value()));
-        }
+        attributes.set("metadata_changes", Attributes.value(metadata.changeDocuments(descriptor)));
         Attributes.putAll(attributes, metadata.instrumentMetadata(descriptor));
         try {
             RootGroup.writeGroup(context, directory, attributes);
