@@ -13,6 +13,7 @@ import org.daqlab.api.storage.OutputFile;
 import org.daqlab.api.storage.OwnOutputs;
 import org.daqlab.api.storage.RunContext;
 import org.daqlab.api.storage.RunWriter;
+import org.daqlab.api.storage.StorageErrors;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -153,7 +154,7 @@ final class ArrowRunWriter implements RunWriter {
 
     @Override
     public void flush() throws IOException {
-        Failures failures = new Failures();
+        StorageErrors.Failures failures = new StorageErrors.Failures();
         for (Entry entry : entries) {
             if (!entry.file.ended()) {
                 failures.run(entry.file::flush);
@@ -168,7 +169,7 @@ final class ArrowRunWriter implements RunWriter {
     /** Ends every file (gathered rows, end marker, footer) and its sidecar, then releases every file. */
     @Override
     public void close(RunStop stop) throws IOException {
-        Failures failures = new Failures();
+        StorageErrors.Failures failures = new StorageErrors.Failures();
         for (Entry entry : entries) {
             if (!entry.file.ended()) {
                 failures.run(() -> end(entry, stop));
@@ -210,35 +211,8 @@ final class ArrowRunWriter implements RunWriter {
             channel.truncate(json.length);
         } catch (IOException e) {
             throw new IOException("cannot write the metadata sidecar " + path + " of stream '" + entry.descriptor.stream()
-                    + "': " + IpcFile.reason(e), e);
+                    + "': " + StorageErrors.reason(e), e);
         }
         entry.sidecarStale = false;
-    }
-
-    /** Runs every step and keeps the first failure, so that one file's failure does not leave the others open. */
-    private static final class Failures {
-        private IOException first;
-
-        interface Step {
-            void run() throws IOException;
-        }
-
-        void run(Step step) {
-            try {
-                step.run();
-            } catch (IOException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-
-        void throwFirst() throws IOException {
-            if (first != null) {
-                throw first;
-            }
-        }
     }
 }

@@ -9,11 +9,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.arrow.vector.util.VectorSchemaRootAppender;
 import org.daqlab.api.storage.OutputFile;
 import org.daqlab.api.storage.OwnOutputs;
+import org.daqlab.api.storage.StorageErrors;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -114,7 +113,7 @@ final class IpcFile implements AutoCloseable {
             }
             if (e instanceof IOException io) {
                 throw new IOException("cannot start the Arrow file " + path + " of stream '" + stream + "': "
-                        + reason(io) + fix(path), io);
+                        + StorageErrors.reason(io) + StorageErrors.fix(path), io);
             }
             throw e;
         }
@@ -124,7 +123,7 @@ final class IpcFile implements AutoCloseable {
         try {
             return FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
         } catch (IOException e) {
-            throw new IOException("cannot create the Arrow file " + path + ": " + reason(e) + fix(path), e);
+            throw new IOException("cannot create the Arrow file " + path + ": " + StorageErrors.reason(e) + StorageErrors.fix(path), e);
         }
     }
 
@@ -206,7 +205,7 @@ final class IpcFile implements AutoCloseable {
             ended = true;
         } catch (IOException e) {
             IOException error = new IOException("cannot complete the Arrow file " + path() + " of stream '" + stream
-                    + "' after " + reason(failure) + ": " + reason(e) + "; it keeps its temporary name and is "
+                    + "' after " + StorageErrors.reason(failure) + ": " + StorageErrors.reason(e) + "; it keeps its temporary name and is "
                     + "completed at the next start", e);
             error.addSuppressed(failure);
             throw error;
@@ -214,7 +213,7 @@ final class IpcFile implements AutoCloseable {
         if (endFailure != null) {
             // complete and readable, but what was gathered or the end itself did not make it
             throw new IOException("ending the Arrow file " + path() + " of stream '" + stream + "' failed: "
-                    + reason(endFailure) + "; it was completed with its complete batches", endFailure);
+                    + StorageErrors.reason(endFailure) + "; it was completed with its complete batches", endFailure);
         }
     }
 
@@ -259,14 +258,14 @@ final class IpcFile implements AutoCloseable {
         } catch (IOException cut) {
             e.addSuppressed(cut);
         }
-        throw new IOException("writing stream '" + stream + "' to the Arrow file " + path() + " failed: " + reason(e)
-                + kept + fix(path()), e);
+        throw new IOException("writing stream '" + stream + "' to the Arrow file " + path() + " failed: " + StorageErrors.reason(e)
+                + kept + StorageErrors.fix(path()), e);
     }
 
     private void checkWritable() throws IOException {
         if (failure != null) {
             throw new IOException("the Arrow file " + path() + " of stream '" + stream + "' takes no more batches after "
-                    + reason(failure), failure);
+                    + StorageErrors.reason(failure), failure);
         }
         if (ended) {
             throw new IllegalStateException(path() + " has ended");
@@ -305,20 +304,5 @@ final class IpcFile implements AutoCloseable {
                 body.close();
             }
         }
-    }
-
-    static String reason(IOException e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof FileSystemException fs && fs.getReason() != null) {
-            return fs.getReason();
-        }
-        return e.getMessage() == null ? e.toString() : e.getMessage();
-    }
-
-    private static String fix(Path path) {
-        return ". Fix: free space on or make writable " + path.toAbsolutePath().getParent()
-                + ", or set output_dir of this writer to another directory";
     }
 }

@@ -9,11 +9,10 @@ import org.daqlab.api.run.StreamDescriptor;
 import org.daqlab.api.storage.OutputFile;
 import org.daqlab.api.storage.RunContext;
 import org.daqlab.api.storage.RunWriter;
+import org.daqlab.api.storage.StorageErrors;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -80,9 +79,7 @@ final class Hdf5RunWriter implements RunWriter {
         try {
             return FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
         } catch (IOException e) {
-            String reason = e instanceof AccessDeniedException ? "permission denied"
-                    : e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason() : e.toString();
-            throw new IOException("cannot create the HDF5 file " + path + ": " + reason + ". Fix: make "
+            throw new IOException("cannot create the HDF5 file " + path + ": " + StorageErrors.reason(e) + ". Fix: make "
                     + path.toAbsolutePath().getParent() + " a writable directory, or set output_dir of this writer to one", e);
         }
     }

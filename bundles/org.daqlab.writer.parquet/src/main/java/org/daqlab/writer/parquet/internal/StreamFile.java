@@ -27,6 +27,7 @@ import org.daqlab.api.data.FixedShapeTensorType;
 import org.daqlab.api.data.FixedShapeTensorVector;
 import org.daqlab.api.data.StreamSchemas;
 import org.daqlab.api.storage.OutputFile;
+import org.daqlab.api.storage.StorageErrors;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -36,8 +37,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -190,9 +189,7 @@ final class StreamFile {
         try {
             return FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
         } catch (IOException e) {
-            String reason = e instanceof AccessDeniedException ? "permission denied"
-                    : e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason() : e.toString();
-            throw new IOException("cannot create the Parquet file " + path + ": " + reason + ". Fix: make "
+            throw new IOException("cannot create the Parquet file " + path + ": " + StorageErrors.reason(e) + ". Fix: make "
                     + path.toAbsolutePath().getParent() + " a writable directory, or set output_dir of this writer to one", e);
         }
     }

@@ -17,6 +17,7 @@ import org.daqlab.api.run.StreamDescriptor;
 import org.daqlab.api.storage.OutputFile;
 import org.daqlab.api.storage.RunContext;
 import org.daqlab.api.storage.RunWriter;
+import org.daqlab.api.storage.StorageErrors;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -305,7 +306,7 @@ final class TiffRunWriter implements RunWriter {
 
     @Override
     public void flush() throws IOException {
-        Failures failures = new Failures();
+        StorageErrors.Failures failures = new StorageErrors.Failures();
         for (Entry entry : entries) {
             if (!entry.stack.ended()) {
                 failures.run(() -> {
@@ -324,7 +325,7 @@ final class TiffRunWriter implements RunWriter {
      */
     @Override
     public void close(RunStop stop) throws IOException {
-        Failures failures = new Failures();
+        StorageErrors.Failures failures = new StorageErrors.Failures();
         for (Entry entry : entries) {
             if (!entry.stack.ended()) {
                 failures.run(() -> end(entry, stop));
@@ -345,32 +346,5 @@ final class TiffRunWriter implements RunWriter {
         return metadata.document(entry.stack.output.finalPath().getFileName().toString(), entry.stream.descriptor,
                 entry.column.name, entry.stack.type, new long[] {entry.stack.height, entry.stack.width},
                 entry.calibration, stop);
-    }
-
-    /** Runs every step and keeps the first failure, so that one file's failure does not leave the others open. */
-    private static final class Failures {
-        private IOException first;
-
-        interface Step {
-            void run() throws IOException;
-        }
-
-        void run(Step step) {
-            try {
-                step.run();
-            } catch (IOException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-
-        void throwFirst() throws IOException {
-            if (first != null) {
-                throw first;
-            }
-        }
     }
 }

@@ -3,14 +3,13 @@ package org.daqlab.writer.tiff.internal;
 import org.apache.arrow.memory.ArrowBuf;
 import org.daqlab.api.storage.OutputFile;
 import org.daqlab.api.storage.OwnOutputs;
+import org.daqlab.api.storage.StorageErrors;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
@@ -157,7 +156,7 @@ final class TiffStack {
         try {
             channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
         } catch (IOException e) {
-            throw new IOException("cannot create the TIFF file " + path + ": " + reason(e) + fix(path), e);
+            throw new IOException("cannot create the TIFF file " + path + ": " + StorageErrors.reason(e) + StorageErrors.fix(path), e);
         }
         LockFile lock = null;
         try {
@@ -179,8 +178,8 @@ final class TiffStack {
                 lock.release();
             }
             if (e instanceof IOException io) {
-                throw new IOException("cannot start the TIFF file " + path + " of stream '" + stream + "': " + reason(io)
-                        + fix(path), io);
+                throw new IOException("cannot start the TIFF file " + path + " of stream '" + stream + "': " + StorageErrors.reason(io)
+                        + StorageErrors.fix(path), io);
             }
             throw e;
         }
@@ -564,7 +563,7 @@ final class TiffStack {
             channel.force(false); // complete on disk before its mark can go
         } catch (IOException e) {
             IOException error = new IOException("cannot complete the TIFF file " + path() + " of stream '" + stream
-                    + "': " + reason(e) + "; it keeps its temporary name and is completed at the next start", e);
+                    + "': " + StorageErrors.reason(e) + "; it keeps its temporary name and is completed at the next start", e);
             if (failure != null) {
                 error.addSuppressed(failure);
             }
@@ -619,14 +618,14 @@ final class TiffStack {
             kept += "; " + inFlight.size() + " frames being compressed are not written";
             inFlight.clear();
         }
-        return new IOException("writing stream '" + stream + "' to the TIFF file " + path() + " failed: " + reason(e)
-                + kept + fix(path()), e);
+        return new IOException("writing stream '" + stream + "' to the TIFF file " + path() + " failed: " + StorageErrors.reason(e)
+                + kept + StorageErrors.fix(path()), e);
     }
 
     private void checkWritable() throws IOException {
         if (failure != null) {
             throw new IOException("the TIFF file " + path() + " of stream '" + stream + "' takes no more pages after "
-                    + reason(failure), failure);
+                    + StorageErrors.reason(failure), failure);
         }
         if (ended) {
             throw new IllegalStateException(path() + " has ended");
@@ -644,20 +643,5 @@ final class TiffStack {
         while (bytes.hasRemaining()) {
             position += channel.write(bytes, position);
         }
-    }
-
-    static String reason(IOException e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof FileSystemException fs && fs.getReason() != null) {
-            return fs.getReason();
-        }
-        return e.getMessage() == null ? e.toString() : e.getMessage();
-    }
-
-    private static String fix(Path path) {
-        return ". Fix: free space on or make writable " + path.toAbsolutePath().getParent()
-                + ", or set output_dir of this writer to another directory";
     }
 }
