@@ -1,13 +1,9 @@
 package org.daqlab.bench;
 
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.daqlab.api.run.RunStop;
-import org.daqlab.api.storage.RunWriter;
 import org.daqlab.writer.zarr.internal.ZarrBenchAccess;
 
-import java.io.IOException;
-import java.util.Map;
+import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -52,21 +48,8 @@ final class DaqlabZarrWrite implements Contender {
     }
 
     @Override
-    public Written write(Workload workload, java.nio.file.Path store) throws IOException {
-        String stream = workload.descriptor().stream();
-        long cpu = ProcessCpu.nanos();
-        long start = System.nanoTime();
-        RunWriter writer = ZarrBenchAccess.open(new BenchRunContext(store, allocator), format, compression, level,
-                chunking.chunkRows(), chunking.framesPerChunk(), shardFrames, workers, threads);
-        writer.describe(workload.descriptor());
-        for (VectorSchemaRoot batch : workload.batches()) {
-            writer.write(stream, batch);
-        }
-        long written = System.nanoTime();
-        writer.close(new RunStop(BenchRunContext.RUN.uid(), BenchRunContext.RUN.timestampNs(),
-                RunStop.ExitStatus.SUCCESS, "benchmark", Map.of(stream, workload.rows())));
-        long closed = System.nanoTime();
-        return new Written((closed - start) / 1e9, (ProcessCpu.nanos() - cpu) / 1e9, WriteRounds.size(store),
-                String.format("write %.2f s, close %.2f s", (written - start) / 1e9, (closed - written) / 1e9));
+    public Written write(Workload workload, Path store) throws Exception {
+        return TimedSegment.write(workload, store, allocator, context -> ZarrBenchAccess.open(context, format, compression, level,
+                chunking.chunkRows(), chunking.framesPerChunk(), shardFrames, workers, threads));
     }
 }
