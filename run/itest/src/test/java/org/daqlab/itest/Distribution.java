@@ -88,6 +88,9 @@ final class Distribution {
         }
         options.add(frameworkProperty("felix.fileinstall.dir").value(deploy.toString()));
         options.add(frameworkProperty("daqlab.output.dir").value(data.toString()));
+        // A ring file of this test class's own: the default one in /dev/shm is shared by every platform on the
+        // machine, and test runs of other checkouts may run at the same time.
+        options.add(frameworkProperty("daqlab.ring.path").value(dir.resolve("ring.dat").toString()));
         // every writer runs: the tests register writers of their own besides the distribution's
         options.add(frameworkProperty("daqlab.writers").value("all"));
         options.add(frameworkProperty("org.osgi.service.http.port").value(Integer.toString(freePort())));
