@@ -95,6 +95,9 @@ final class Distribution {
         options.add(frameworkProperty("daqlab.writers").value("all"));
         options.add(frameworkProperty("org.osgi.service.http.port").value(Integer.toString(freePort())));
         options.add(frameworkProperty("daqlab.console.password").value(Support.CONSOLE_PASSWORD));
+        // The Gogo shell must not read the test JVM's stdin (surefire's command channel): at its end of input it
+        // stops the framework in the middle of a test. Tests drive commands through the CommandProcessor.
+        options.add(frameworkProperty("gosh.args").value("--nointeractive"));
         options.add(junitBundles());
         return options;
     }
