@@ -57,7 +57,9 @@ final class Segment implements RunContext {
     }
 
     /**
-     * Creates the output directory if needed and checks that it is writable.
+     * Creates the output directory if needed, checks that it is writable and completes the commits
+     * that a crash interrupted there ({@link CommitRecord}), before a writer opens a segment in it
+     * and its own recovery looks for leftovers.
      *
      * @throws IOException naming the directory, the writer and the configuration to change
      */
@@ -76,6 +78,7 @@ final class Segment implements RunContext {
         if (!Files.isWritable(directory)) {
             throw new IOException("output directory " + directory + " is not writable" + fix);
         }
+        CommitRecord.completeLeftovers(directory);
         return directory;
     }
 
@@ -182,18 +185,29 @@ final class Segment implements RunContext {
     }
 
     /**
-     * Makes every file durable and renames it to its final name (after the writer closed it).
+     * Makes every file durable and renames it to its final name (after the writer closed it). A
+     * {@link CommitRecord} written before the first rename and deleted after the last one lets the
+     * next start finish the renames if the platform dies in between.
      *
      * @return the completed files
      */
     List<FileStats> commit() throws IOException {
-        List<FileStats> done = new ArrayList<>();
+        if (files.isEmpty()) {
+            return List.of();
+        }
+        List<Path> finals = new ArrayList<>();
         for (SegmentFile f : files) {
             f.sync(f.temp);
+            finals.add(f.target);
+        }
+        CommitRecord record = CommitRecord.write(directory, finals);
+        List<FileStats> done = new ArrayList<>();
+        for (SegmentFile f : files) {
             Files.move(f.temp, f.target, StandardCopyOption.ATOMIC_MOVE);
             done.add(new FileStats(f.target.toString(), f.stream, f.rows, f.finalSize()));
         }
         syncDirectory();
+        record.delete();
         files.clear();
         return done;
     }
@@ -211,7 +225,7 @@ final class Segment implements RunContext {
     }
 
     /** Forces a directory's entries to disk; best effort: not every file system supports opening a directory. */
-    private static void forceDirectory(Path directory) {
+    static void forceDirectory(Path directory) {
         try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
             dir.force(true);
         } catch (IOException ignored) {

@@ -9,8 +9,10 @@ import org.daqlab.api.storage.RunContext;
 import org.daqlab.api.storage.RunWriter;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Writes one segment of a run as CSV: one {@link CsvStreamFile} per described stream, each with a
@@ -22,11 +24,14 @@ final class CsvRunWriter implements RunWriter {
     private final CsvDelimiter delimiter;
     private final SidecarWriter sidecars;
     private final Map<String, CsvStreamFile> streams = new LinkedHashMap<>();
+    /** Told the directory of every file created, so that the writer can recover leftovers there. */
+    private final Consumer<Path> directories;
 
-    CsvRunWriter(RunContext context, CsvDelimiter delimiter, ObjectMapper sidecarMapper) {
+    CsvRunWriter(RunContext context, CsvDelimiter delimiter, ObjectMapper sidecarMapper, Consumer<Path> directories) {
         this.context = context;
         this.delimiter = delimiter;
         this.sidecars = new SidecarWriter(sidecarMapper, context);
+        this.directories = directories;
     }
 
     @Override
@@ -37,6 +42,7 @@ final class CsvRunWriter implements RunWriter {
         } else {
             stream = CsvStreamFile.create(context, descriptor, delimiter);
             streams.put(descriptor.stream(), stream);
+            directories.accept(stream.csvFile().path().toAbsolutePath().getParent());
             for (CsvColumn column : stream.columns()) {
                 if (column instanceof CsvColumn.Skipped skipped) {
                     context.notice(skipped.notice(descriptor.stream()));

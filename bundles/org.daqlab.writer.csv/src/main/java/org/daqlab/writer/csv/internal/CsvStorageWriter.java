@@ -9,14 +9,23 @@ import org.daqlab.api.storage.StorageWriter;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
 /**
  * The CSV {@link StorageWriter}: one service per factory configuration of
  * {@value #PID}. Each run segment gets a {@link CsvRunWriter}, which writes one CSV file and one
- * JSON sidecar per stream.
+ * JSON sidecar per stream. The first file made in a directory starts the recovery of the files that
+ * crashed runs left there ({@link CsvRecovery}), on this instance's background thread.
  *
  * <p>Service properties: every {@link CsvWriterConfig} property (defaults included, configured
  * values override them) and {@value StorageWriter#FORMAT}{@code =csv}. The instance name is the
@@ -40,6 +49,9 @@ public final class CsvStorageWriter implements StorageWriter {
     private final CsvDelimiter delimiter;
     /** Thread-safe once built; shared by the segments of every run. */
     private final ObjectMapper sidecarMapper = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private final String name;
+    private final ExecutorService recovery;
+    private final Set<Path> recoveredDirectories = ConcurrentHashMap.newKeySet();
 
     /**
      * Activates the instance.
@@ -49,6 +61,12 @@ public final class CsvStorageWriter implements StorageWriter {
     @Activate
     public CsvStorageWriter(CsvWriterConfig config) {
         this.delimiter = CsvDelimiter.fromOption(config.delimiter());
+        this.name = config.name();
+        this.recovery = Executors.newSingleThreadExecutor(task -> {
+            Thread t = new Thread(task, "daqlab-csv-recovery-" + name);
+            t.setDaemon(true);
+            return t;
+        });
         LOG.info("CSV writer '{}' active, delimiter {}", config.name(), delimiter.option());
     }
 
@@ -59,6 +77,19 @@ public final class CsvStorageWriter implements StorageWriter {
 
     @Override
     public RunWriter open(RunContext context) {
-        return new CsvRunWriter(context, delimiter, sidecarMapper);
+        return new CsvRunWriter(context, delimiter, sidecarMapper, directory -> {
+            if (recoveredDirectories.add(directory)) {
+                CsvRecovery.recoverAll(directory, recovery, sidecarMapper, context::notice);
+            }
+        });
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        recovery.shutdown();
+        if (!recovery.awaitTermination(30, TimeUnit.SECONDS)) {
+            LOG.warn("CSV writer '{}': recovery of leftover files still busy after 30 s; stopping it (they stay for the next start)", name);
+            recovery.shutdownNow();
+        }
     }
 }

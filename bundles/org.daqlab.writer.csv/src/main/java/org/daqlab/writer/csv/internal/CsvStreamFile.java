@@ -9,6 +9,7 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.daqlab.api.data.StreamSchemas;
 import org.daqlab.api.run.StreamDescriptor;
 import org.daqlab.api.storage.OutputFile;
+import org.daqlab.api.storage.OwnOutputs;
 import org.daqlab.api.storage.RunContext;
 
 import java.io.BufferedOutputStream;
@@ -67,7 +68,9 @@ final class CsvStreamFile {
             columns.add(CsvColumn.of(fields.get(i), i));
         }
         OutputFile csvFile = context.createFile(descriptor.stream(), "csv");
+        OwnOutputs.add(csvFile.path());
         OutputFile sidecarFile = context.createFile(descriptor.stream(), "json");
+        OwnOutputs.add(sidecarFile.path());
         OutputStream out;
         try {
             out = new BufferedOutputStream(Files.newOutputStream(csvFile.path()), FILE_BUFFER_BYTES);

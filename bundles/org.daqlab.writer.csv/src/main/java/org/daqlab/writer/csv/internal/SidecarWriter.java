@@ -14,6 +14,7 @@ import org.daqlab.api.storage.RunContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 
 /**
@@ -59,14 +60,17 @@ final class SidecarWriter {
     }
 
     /**
-     * Writes the sidecar of {@code stream}, replacing the previous one.
+     * Writes the sidecar of {@code stream}, replacing the previous one whole: written beside it and
+     * renamed over it, so that a crash leaves one version or the other, never half of one.
      *
      * @throws IOException naming the file
      */
     void write(CsvStreamFile stream) throws IOException {
         Path path = stream.sidecarFile().path();
+        Path next = path.resolveSibling(path.getFileName() + CsvRecovery.SIDECAR_NEXT);
         try {
-            Files.write(path, mapper.writeValueAsBytes(document(stream)));
+            Files.write(next, mapper.writeValueAsBytes(document(stream)));
+            Files.move(next, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new IOException("cannot write the sidecar " + path + " of stream '" + stream.descriptor().stream()
                     + "': " + e, e);

@@ -72,6 +72,9 @@ final class Hdf5RunWriter implements RunWriter {
                 context.run().timestampNs(), context.segment(), nowNs(), application, settings.codec(),
                 settings.reservedBytes());
         journal.appendJson(Journal.Kind.HEADER, header.toJson(context.runMetadata()));
+        // handed to the OS at once (not forced): a kill before the first flush still leaves a journal that
+        // recovery turns into a valid file with no rows, instead of a leftover it cannot read
+        journal.flush(false);
     }
 
     /** Opens the data file; a failure names the file and the fix (the JDK's message gives only a path and a reason). */
@@ -134,6 +137,7 @@ final class Hdf5RunWriter implements RunWriter {
             model.columns.add(new SegmentModel.Column(layout));
         }
         journal.appendJson(Journal.Kind.STREAM, model.toJson());
+        journal.flush(false); // as the header: the groups of a segment killed before its first flush
         metadataEstimate += estimateMetadata(model);
         if (sink != null && metadataEstimate > sink.dataStart()) {
             context.notice("the HDF5 metadata of " + (allGroups.size() + 1) + " streams may not fit the " + sink.dataStart()
