@@ -102,17 +102,18 @@ public class DiskFullIT {
             WriterStats failed = Support.writer(status, name).orElseThrow();
             String error = failed.lastError();
             assertTrue(error, error.startsWith("writer '" + name + "' failed "));
-            assertTrue("names the stream: " + error, error.contains("stream '"));
+            // a batch names its stream; a segment that fails at close (HDF5 builds its file then) its file
+            assertTrue("names the stream or segment: " + error, error.contains("stream '") || error.contains("segment "));
             assertTrue("names the cause: " + error, error.contains("No space left on device"));
-            assertTrue("names the directory: " + error, error.contains(small.toString()));
-            assertTrue("names the fix: " + error, error.contains("Fix: free space on or make writable"));
+            assertTrue("names the file: " + error, error.contains(small.toString() + "/"));
+            assertTrue("names the fix: " + error, error.contains("Fix: free space"));
             assertFalse(name + " closed segments before the disk filled", failed.completedFiles().isEmpty());
             JsonNode json = Support.writerJson(Support.consoleStatus(http), name);
             assertEquals(json.toString(), "FAILED", json.path("state").asText());
             assertTrue(json.toString(), json.path("last_error").asText().contains("No space left on device"));
         }
-        Support.await("records counted as not written while the disk is full", 60, () -> SMALL_WRITERS.stream()
-                .allMatch(n -> Support.writer(status, n).orElseThrow().recordsNotWritten() > 0));
+        Support.await("records counted as not written, and a retry, while the disk is full", 60, () -> SMALL_WRITERS.stream()
+                .map(n -> Support.writer(status, n).orElseThrow()).allMatch(w -> w.recordsNotWritten() > 0 && w.retries() > 0));
         JsonNode whileFull = Support.consoleStatus(http);
         for (String name : SMALL_WRITERS) {
             JsonNode json = Support.writerJson(whileFull, name);

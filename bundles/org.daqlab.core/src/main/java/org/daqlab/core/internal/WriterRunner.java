@@ -533,7 +533,7 @@ final class WriterRunner {
      * new segment is scheduled.
      */
     private void fail(String doing, Throwable e) {
-        String message = "writer '" + settings.name() + "' failed " + doing + ": " + describe(e);
+        String message = "writer '" + settings.name() + "' failed " + doing + ": " + describe(e) + fixIfDiskFull(e);
         lastError = message;
         state = WriterState.FAILED;
         LOG.error(message, e);
@@ -560,6 +560,23 @@ final class WriterRunner {
         }
         segment = null;
         openSegment = null;
+    }
+
+    /**
+     * The fix for a full disk, whichever writer hit it and wherever (writing a batch, building a file
+     * at close, a sidecar): writers name the file and the file system's reason, the core knows that it
+     * retries.
+     */
+    private String fixIfDiskFull(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && m.contains("No space left on device")) {
+                return describe(e).contains("Fix:") ? "" : ". Fix: free space in " + outputDirectory()
+                        + " (the writer tries a new segment while the run goes on) or set output_dir of writer '"
+                        + settings.name() + "' to another file system";
+            }
+        }
+        return "";
     }
 
     private void notice(String message) {
