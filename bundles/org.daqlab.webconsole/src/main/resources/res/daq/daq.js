@@ -176,7 +176,9 @@
       tr.setAttribute('data-writer', w.name);
       tr.appendChild(cell(w.name, {field: 'name'}));
       tr.appendChild(cell(w.format));
-      tr.appendChild(cell(w.state, {field: 'state'}));
+      // a failed writer retries during the run: how often it tried says whether space came back
+      tr.appendChild(cell(w.retries > 0 ? w.state + ' (' + w.retries + ' retries)' : w.state, {field: 'state',
+        cls: w.state === 'FAILED' || w.state === 'STUCK' ? 'daq-error' : undefined, value: w.state}));
       var files = w.current_files || [];
       tr.appendChild(cell(files.map(fileName).join(', '), {cls: 'file', field: 'current_files', title: files.join('\n')}));
       tr.appendChild(cell(bytes(w.bytes_written), {cls: 'num', field: 'bytes_written', value: w.bytes_written}));

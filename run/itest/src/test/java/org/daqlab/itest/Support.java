@@ -1,5 +1,6 @@
 package org.daqlab.itest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.daqlab.api.run.RunControl;
 import org.daqlab.api.storage.StorageStatus;
@@ -96,6 +97,37 @@ final class Support {
         if (r.exitCode() != 0) {
             throw new AssertionError(String.join(" ", command) + " in " + dir + " failed: " + r.output());
         }
+    }
+
+    /** The DAQ page's status JSON, fetched over HTTP. */
+    static JsonNode consoleStatus(ConsoleHttp http) {
+        try {
+            ConsoleHttp.Response r = http.get("/system/console/daq/api/status");
+            if (r.status() != 200) {
+                throw new AssertionError("status JSON: HTTP " + r.status() + ": " + r.body());
+            }
+            return JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A writer's entry in the status JSON; a missing node if there is none. */
+    static JsonNode writerJson(JsonNode status, String name) {
+        for (JsonNode w : status.path("writers")) {
+            if (w.path("name").asText().equals(name)) {
+                return w;
+            }
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+
+    /** The console of the platform under test (Pax Exam), once its status answers. */
+    static ConsoleHttp console(BundleContext context) throws InterruptedException {
+        ConsoleHttp http = new ConsoleHttp(Integer.parseInt(context.getProperty("org.osgi.service.http.port")));
+        await("the DAQ page", 60, () -> http.statusOf("GET", "/system/console/daq/api/status",
+                ConsoleHttp.USER + ":" + CONSOLE_PASSWORD) == 200);
+        return http;
     }
 
     @SuppressWarnings("unchecked")

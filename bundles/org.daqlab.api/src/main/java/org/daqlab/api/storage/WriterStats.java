@@ -16,10 +16,11 @@ import java.util.List;
  * @param mbPerSecond     write rate over the last few seconds, MB (10^6 bytes) per second
  * @param lagBytes        how far the writer's cursor is behind the ring's head
  * @param recordsLost     records the ring overwrote before this writer read them
- * @param recordsNotWritten records read but not written because the writer had failed
+ * @param recordsNotWritten records read but not written because the writer had failed (or could not decode them)
  * @param lastError       last error message, or {@code null}
  * @param notices         conditions reported once by the writer
  * @param completedFiles  files completed during the current or last run
+ * @param retries         times the writer tried a new segment after failing, during the current or last run
  */
 public record WriterStats(
         String name,
@@ -36,5 +37,14 @@ public record WriterStats(
         long recordsNotWritten,
         String lastError,
         List<String> notices,
-        List<FileStats> completedFiles) {
+        List<FileStats> completedFiles,
+        long retries) {
+
+    /** Statistics without retries (as of version 1.1 of this package). */
+    public WriterStats(String name, String format, WriterState state, List<String> currentFiles, long batches,
+            long rows, long bytesIn, long bytesWritten, double mbPerSecond, long lagBytes, long recordsLost,
+            long recordsNotWritten, String lastError, List<String> notices, List<FileStats> completedFiles) {
+        this(name, format, state, currentFiles, batches, rows, bytesIn, bytesWritten, mbPerSecond, lagBytes,
+                recordsLost, recordsNotWritten, lastError, notices, completedFiles, 0);
+    }
 }

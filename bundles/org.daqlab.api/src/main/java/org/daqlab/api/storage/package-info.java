@@ -2,7 +2,7 @@
  * The storage SPI: a StorageWriter bundle turns one run segment of Arrow batches into files; the core owns threads, naming, rotation and statistics.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.daqlab.api.storage;
 
 import org.osgi.annotation.bundle.Export;

@@ -40,4 +40,21 @@ public @interface CoreConfig {
             description = "How long stopping a run or a writer waits for writers to drain and close their files.",
             min = "1")
     int stop__timeout__secs() default 60;
+
+    @AttributeDefinition(name = "Failed writer retry (s)",
+            description = "During a run, a writer that failed (disk full, …) tries a new segment after this many seconds, "
+                    + "then after twice as long each time it fails again, up to the maximum below.",
+            min = "1")
+    int writer__retry__secs() default 1;
+
+    @AttributeDefinition(name = "Failed writer retry maximum (s)",
+            description = "The longest wait between two attempts of a failed writer to resume.",
+            min = "1")
+    int writer__retry__max__secs() default 60;
+
+    @AttributeDefinition(name = "Stuck writer limit (s)",
+            description = "A writer whose call (write, flush, close, …) has not returned for this long is reported as STUCK; "
+                    + "stopping a run or the platform then goes on without waiting for it.",
+            min = "1")
+    int stuck__writer__secs() default 30;
 }

@@ -48,6 +48,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -104,6 +106,9 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
     private volatile Path outputDir;
     private Predicate<WriterSettings> enabled;
     private Duration stopTimeout = Duration.ofSeconds(60);
+    private FaultPolicy faults;
+    /** Reports writers stuck in a call: their own threads are the ones that hang. */
+    private ScheduledExecutorService watchdog;
 
     @Activate
     public StorageCore(@Reference RingBuffer ring, @Reference BufferAllocator rootAllocator) {
@@ -124,6 +129,13 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
         }
         enabled = s -> only.isEmpty() || only.contains(ALL_WRITERS) || only.contains(s.format()) || only.contains(s.name());
         stopTimeout = Duration.ofSeconds(Math.max(1, config.stop__timeout__secs()));
+        faults = FaultPolicy.of(config);
+        watchdog = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "daqlab-writer-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
+        watchdog.scheduleWithFixedDelay(() -> runners.values().forEach(WriterRunner::checkStuck), 1, 1, TimeUnit.SECONDS);
         LOG.info("storage core: output directory {}, writers {}", outputDir, only.isEmpty() ? "all" : only);
         synchronized (pendingWriters) {
             active = true;
@@ -148,13 +160,20 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
             runner.stop(stopTimeout);
         }
         runners.clear();
+        watchdog.shutdownNow();
         documents.lock();
         try {
             new ArrayList<>(openStreams.values()).forEach(StreamHandle::release);
         } finally {
             documents.unlock();
         }
-        allocator.close();
+        try {
+            allocator.close();
+        } catch (IllegalStateException stuckWriterMemory) {
+            // a stuck writer's runner still holds its allocator; the core stops without it
+            LOG.error("storage core: Arrow memory of a writer that did not finish stays allocated: {}",
+                    stuckWriterMemory.getMessage());
+        }
     }
 
     // ------------------------------------------------------------------ writer whiteboard
@@ -209,7 +228,8 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
             RingReader reader = ring.openReader("writer:" + settings.name());
             RunSnapshot snapshot = new RunSnapshot(currentRun, Map.copyOf(runMetadata), descriptors(),
                     copyOf(instrumentMetadata));
-            WriterRunner runner = new WriterRunner(writer, settings, reader, snapshot, allocator, () -> outputDir, names);
+            WriterRunner runner = new WriterRunner(writer, settings, reader, snapshot, allocator, () -> outputDir, names,
+                    faults);
             runners.put(settings.name(), runner);
             runnerNames.put(writer, settings.name());
             departed.remove(settings.name());
@@ -345,6 +365,10 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
         long deadline = System.nanoTime() + stopTimeout.toNanos();
         for (WriterRunner runner : new ArrayList<>(runners.values())) {
             while (!done.test(runner)) {
+                if (runner.isStuck()) {
+                    LOG.error("writer '{}' is stuck: not waiting for it to {}", runner.name(), what);
+                    break;
+                }
                 if (System.nanoTime() > deadline) {
                     LOG.error("writer '{}' did not {} within {} s", runner.name(), what, stopTimeout.toSeconds());
                     break;

@@ -35,8 +35,11 @@ import java.util.function.Supplier;
  * Drives one writer instance: its own thread and ring cursor, decoding records and calling the
  * writer's {@link RunWriter} for each segment; flush on an interval and on demand, rotation by
  * size and duration, statistics. A writer that throws is marked FAILED and keeps draining its
- * cursor (counting what it could not write) so it never holds up producers or other writers; it
- * tries again at the next run.
+ * cursor (counting what it could not write) so it never holds up producers or other writers;
+ * during a run it tries a new segment after a delay that doubles with every failed attempt
+ * (space may come back on a full disk), and at the next run in any case. A call into the writer
+ * that does not return within the {@link FaultPolicy#stuckAfter() stuck limit} makes it STUCK:
+ * reported, and not waited for when the run or the core stops.
  */
 final class WriterRunner {
 
@@ -51,6 +54,7 @@ final class WriterRunner {
     private final BufferAllocator allocator;
     private final Supplier<Path> platformOutputDir;
     private final OutputNames names;
+    private final FaultPolicy faults;
     private final Thread thread;
 
     // --- state owned by the runner thread ---
@@ -65,6 +69,10 @@ final class WriterRunner {
     private long lastFlushNanos;
     private long lastSizeCheckNanos;
     private long drainTarget = -1;
+    /** Delay before the last attempt to resume (zero: not failed since the last successful write). */
+    private Duration retryDelay = Duration.ZERO;
+    /** When to try a new segment after a failure during a run; 0: no attempt pending. */
+    private long retryAtNanos;
 
     // --- published to other threads ---
     private volatile boolean stopRequested;
@@ -75,6 +83,12 @@ final class WriterRunner {
     private volatile long lagBytes;
     private volatile long lost;
     private volatile Segment openSegment;
+    private volatile long retries;
+    /** The writer call in progress ({@code null}: none), since {@link #callStartedNanos}. */
+    private volatile String call;
+    private volatile long callStartedNanos;
+    /** Whether the call in progress was reported as stuck. */
+    private volatile boolean stuckReported;
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong rows = new AtomicLong();
     private final AtomicLong bytesIn = new AtomicLong();
@@ -85,13 +99,14 @@ final class WriterRunner {
     private final RateMeter rate = new RateMeter();
 
     WriterRunner(StorageWriter writer, WriterSettings settings, RingReader reader, RunSnapshot snapshot,
-            BufferAllocator parentAllocator, Supplier<Path> platformOutputDir, OutputNames names) {
+            BufferAllocator parentAllocator, Supplier<Path> platformOutputDir, OutputNames names, FaultPolicy faults) {
         this.writer = writer;
         this.settings = settings;
         this.reader = reader;
         this.allocator = parentAllocator.newChildAllocator("writer-" + settings.name(), 0, Long.MAX_VALUE);
         this.platformOutputDir = platformOutputDir;
         this.names = names;
+        this.faults = faults;
         snapshot.streams().forEach((id, d) -> streams.put(id, new StreamState(d)));
         snapshot.instrumentMetadata().forEach((k, v) -> instrumentMetadata.put(k, new LinkedHashMap<>(v)));
         runMetadata.putAll(snapshot.runMetadata());
@@ -110,24 +125,98 @@ final class WriterRunner {
 
     /**
      * Drains what the ring holds for this writer up to now, closes the segment (renaming its
-     * files) and ends the thread; waits at most {@code timeout}.
+     * files) and ends the thread; waits at most {@code timeout}, and no longer once the writer is
+     * stuck. A stuck runner's thread is left alone (an interrupt would close the writer's file
+     * channels under it); should the call return, it drains and closes like any other.
      *
-     * @return whether the runner finished within the timeout
+     * @return whether the runner finished
      */
     boolean stop(Duration timeout) {
         stopRequested = true;
         LockSupport.unpark(thread);
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            thread.join(timeout.toMillis());
+            while (thread.isAlive() && System.nanoTime() - deadline < 0 && !isStuck()) {
+                thread.join(100);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (thread.isAlive()) {
+        if (!thread.isAlive()) {
+            return true;
+        }
+        if (isStuck()) {
+            LOG.error("writer '{}' is stuck in {} since {} s: the core goes on without it; its current files stay under"
+                    + " their {} names", settings.name(), call, secondsInCall(), Segment.TEMP_SUFFIX);
+        } else {
             LOG.error("writer '{}' did not finish draining within {} s; its current files stay under their {} names",
                     settings.name(), timeout.toSeconds(), Segment.TEMP_SUFFIX);
-            return false;
         }
-        return true;
+        return false;
+    }
+
+    /** Whether a call into the writer has not returned for longer than the stuck limit. */
+    boolean isStuck() {
+        String current = call;
+        return current != null && System.nanoTime() - callStartedNanos >= faults.stuckAfter().toNanos();
+    }
+
+    /**
+     * Reports a call that has not returned within the stuck limit, once per call (the watchdog's
+     * check; the runner thread itself is the one that hangs).
+     */
+    void checkStuck() {
+        if (isStuck() && !stuckReported) {
+            stuckReported = true;
+            String message = "writer '" + settings.name() + "' is stuck: " + call + " has not returned for "
+                    + secondsInCall() + " s (limit stuck_writer_secs = " + faults.stuckAfter().toSeconds() + " of "
+                    + StorageCore.PID + "). Its records wait in the ring, and a BLOCK ring no longer waits for it;"
+                    + " stopping the run or the platform does not wait for it. Fix: find what the writer waits for"
+                    + " (a thread dump shows thread " + thread.getName() + "), or stop its bundle";
+            lastError = message;
+            LOG.error(message);
+        }
+    }
+
+    private long secondsInCall() {
+        return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - callStartedNanos);
+    }
+
+    /** A call into the writer (or its segment's files). */
+    private interface WriterCall {
+        void run() throws IOException;
+    }
+
+    /**
+     * Makes a call into the writer that the stuck watchdog watches.
+     *
+     * @return what it threw, or {@code null}
+     */
+    private Exception call(String what, WriterCall c) {
+        enter(what);
+        try {
+            c.run();
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return e;
+        } finally {
+            leave();
+        }
+    }
+
+    /** Marks the start of a call into the writer, for the stuck watchdog. */
+    private void enter(String what) {
+        callStartedNanos = System.nanoTime();
+        call = what;
+    }
+
+    private void leave() {
+        String finished = call;
+        call = null;
+        if (stuckReported) {
+            stuckReported = false;
+            notice(finished + " returned after " + secondsInCall() + " s (reported stuck)");
+        }
     }
 
     /** Whether this runner has closed (or could not write) the run with {@code uid}. */
@@ -144,9 +233,10 @@ final class WriterRunner {
         Segment s = openSegment;
         long current = s == null ? 0 : s.bytesOnDisk();
         long written = committedBytes.get() + current;
-        return new WriterStats(settings.name(), settings.format(), state, s == null ? List.of() : s.currentFiles(),
-                batches.get(), rows.get(), bytesIn.get(), written, rate.mbPerSecond(written), lagBytes, lost,
-                notWritten.get(), lastError, List.copyOf(notices), List.copyOf(completedFiles));
+        return new WriterStats(settings.name(), settings.format(), isStuck() ? WriterState.STUCK : state,
+                s == null ? List.of() : s.currentFiles(), batches.get(), rows.get(), bytesIn.get(), written,
+                rate.mbPerSecond(written), lagBytes, lost, notWritten.get(), lastError, List.copyOf(notices),
+                List.copyOf(completedFiles), retries);
     }
 
     // ------------------------------------------------------------------ runner thread
@@ -154,7 +244,7 @@ final class WriterRunner {
     private void loop() {
         try {
             if (run != null) {
-                openSegment(1);
+                openSegment(1, true);
             }
             while (true) {
                 if (stopRequested && drainTarget < 0) {
@@ -222,9 +312,10 @@ final class WriterRunner {
         }
         instrumentMetadata.computeIfAbsent(descriptor.instrumentId(), k -> new LinkedHashMap<>(descriptor.metadata()));
         if (runWriter != null && settings.accepts(descriptor.stream())) {
-            try {
-                runWriter.describe(withCurrentMetadata(descriptor));
-            } catch (IOException | RuntimeException e) {
+            RunWriter target = runWriter;
+            Exception e = call("describe of stream '" + descriptor.stream() + "'",
+                    () -> target.describe(withCurrentMetadata(descriptor)));
+            if (e != null) {
                 fail("describing stream '" + descriptor.stream() + "'", e);
             }
         }
@@ -244,12 +335,24 @@ final class WriterRunner {
         }
         VectorSchemaRoot root = stream.root(allocator);
         RecordCodec.decodeBatch(record.payload(), allocator, root);
+        Exception failure = null;
+        enter(stream.writeCall);
         try {
             runWriter.write(stream.descriptor.stream(), root);
         } catch (IOException | RuntimeException e) {
+            failure = e;
+        } finally {
+            leave();
+        }
+        if (failure != null) {
             notWritten.incrementAndGet();
-            fail("writing a batch of stream '" + stream.descriptor.stream() + "'", e);
+            fail("writing a batch of stream '" + stream.descriptor.stream() + "'", failure);
             return;
+        }
+        if (!retryDelay.isZero()) {
+            retryDelay = Duration.ZERO;
+            notice("resumed in segment " + segmentNumber + " after " + retries + " attempt(s); "
+                    + notWritten.get() + " record(s) not written in all");
         }
         batches.incrementAndGet();
         rows.addAndGet(root.getRowCount());
@@ -266,7 +369,10 @@ final class WriterRunner {
         completedFiles.clear();
         notices.clear();
         lastError = null;
-        openSegment(1);
+        retries = 0;
+        retryDelay = Duration.ZERO;
+        retryAtNanos = 0;
+        openSegment(1, true);
     }
 
     private void onRunStop(RunStop stop) {
@@ -277,6 +383,7 @@ final class WriterRunner {
             state = WriterState.IDLE;
         }
         run = null;
+        retryAtNanos = 0; // the next run tries again in any case
         closedRunUid = stop.uid();
     }
 
@@ -287,9 +394,9 @@ final class WriterRunner {
             instrumentMetadata.computeIfAbsent(update.instrumentId(), k -> new LinkedHashMap<>()).put(update.key(), update.value());
         }
         if (runWriter != null) {
-            try {
-                runWriter.metadata(update);
-            } catch (IOException | RuntimeException e) {
+            RunWriter target = runWriter;
+            Exception e = call("metadata '" + update.key() + "'", () -> target.metadata(update));
+            if (e != null) {
                 fail("recording metadata '" + update.key() + "'", e);
             }
         }
@@ -308,10 +415,18 @@ final class WriterRunner {
     }
 
     private void housekeeping() {
+        long now = System.nanoTime();
         if (runWriter == null) {
+            if (retryAtNanos != 0 && now - retryAtNanos >= 0 && run != null && !stopRequested) {
+                retryAtNanos = 0;
+                retries++;
+                boolean newVersion = !settings.rotates(); // else the segment number names the new files
+                LOG.warn("writer '{}' tries to resume with segment {} of run '{}' (attempt {})", settings.name(),
+                        segmentNumber + 1, run.name(), retries);
+                openSegment(segmentNumber + 1, newVersion);
+            }
             return;
         }
-        long now = System.nanoTime();
         if (settings.autoFlushSeconds() > 0 && now - lastFlushNanos >= TimeUnit.SECONDS.toNanos(settings.autoFlushSeconds())) {
             flush();
         }
@@ -330,10 +445,12 @@ final class WriterRunner {
         if (runWriter == null) {
             return;
         }
-        try {
-            runWriter.flush();
+        RunWriter target = runWriter;
+        Exception e = call("flush", () -> {
+            target.flush();
             segment.sync();
-        } catch (IOException | RuntimeException e) {
+        });
+        if (e != null) {
             fail("flushing", e);
         }
     }
@@ -342,14 +459,15 @@ final class WriterRunner {
         int next = segmentNumber + 1;
         closeSegment(null);
         if (state != WriterState.FAILED) {
-            openSegment(next);
+            openSegment(next, false);
         }
     }
 
-    private void openSegment(int number) {
+    /** @param newVersion whether the segment's files take a new {@code {version}} (a run's first segment, a resumption) */
+    private void openSegment(int number, boolean newVersion) {
         try {
             Path directory = Segment.prepareDirectory(outputDirectory(), settings);
-            if (number == 1) {
+            if (newVersion) {
                 version = names.reserveVersion(directory,
                         settings.template(), FileNameTemplate.runValues(run.name(), run.uid(), run.timestampNs(), settings.name()),
                         settings.format());
@@ -358,10 +476,20 @@ final class WriterRunner {
             segment = new Segment(run, number, runMetadata, settings, directory, version, allocator, this::notice);
             openSegment = segment;
             state = WriterState.WRITING;
-            runWriter = writer.open(segment);
+            enter("open of segment " + number);
+            try {
+                runWriter = writer.open(segment);
+            } finally {
+                leave();
+            }
             for (StreamState s : streams.values()) {
                 if (settings.accepts(s.descriptor.stream())) {
-                    runWriter.describe(withCurrentMetadata(s.descriptor));
+                    enter("describe of stream '" + s.descriptor.stream() + "'");
+                    try {
+                        runWriter.describe(withCurrentMetadata(s.descriptor));
+                    } finally {
+                        leave();
+                    }
                 }
             }
             lastFlushNanos = System.nanoTime();
@@ -376,11 +504,13 @@ final class WriterRunner {
         state = WriterState.CLOSING;
         RunWriter closing = runWriter;
         runWriter = null;
-        try {
+        Exception e = call("close of segment " + segmentNumber, () -> {
             closing.close(stop);
             commit();
+        });
+        if (e == null) {
             state = WriterState.IDLE;
-        } catch (IOException | RuntimeException e) {
+        } else {
             fail("closing segment " + segmentNumber, e);
         }
     }
@@ -399,26 +529,30 @@ final class WriterRunner {
     /**
      * Marks the writer FAILED and abandons the segment: the writer is closed if it can be, and the
      * files it closed are committed so that what was written stays readable; files it could not
-     * close keep their temporary names and are reported.
+     * close keep their temporary names and are reported. During a run, an attempt to resume with a
+     * new segment is scheduled.
      */
     private void fail(String doing, Throwable e) {
-        String message = "writer '" + settings.name() + "' failed " + doing + ": " + describe(e);
+        String message = "writer '" + settings.name() + "' failed " + doing + ": " + describe(e) + fixIfDiskFull(e);
         lastError = message;
         state = WriterState.FAILED;
         LOG.error(message, e);
+        if (run != null) {
+            retryDelay = faults.nextRetry(retryDelay);
+            retryAtNanos = System.nanoTime() + retryDelay.toNanos();
+            LOG.warn("writer '{}' tries a new segment in {} s; records until then are counted as not written",
+                    settings.name(), retryDelay.toSeconds());
+        }
         RunWriter failed = runWriter;
         runWriter = null;
         boolean closed = false;
         if (failed != null) {
-            try {
+            closed = call("close of failed segment " + segmentNumber, () -> {
                 failed.close(null);
-                closed = true;
                 if (segment != null) {
                     commit();
                 }
-            } catch (IOException | RuntimeException closeError) {
-                closed = false;
-            }
+            }) == null;
         }
         if (!closed && segment != null) {
             LOG.error("writer '{}': files of the failed segment keep their temporary names: {}",
@@ -426,6 +560,23 @@ final class WriterRunner {
         }
         segment = null;
         openSegment = null;
+    }
+
+    /**
+     * The fix for a full disk, whichever writer hit it and wherever (writing a batch, building a file
+     * at close, a sidecar): writers name the file and the file system's reason, the core knows that it
+     * retries.
+     */
+    private String fixIfDiskFull(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && m.contains("No space left on device")) {
+                return describe(e).contains("Fix:") ? "" : ". Fix: free space in " + outputDirectory()
+                        + " (the writer tries a new segment while the run goes on) or set output_dir of writer '"
+                        + settings.name() + "' to another file system";
+            }
+        }
+        return "";
     }
 
     private void notice(String message) {
@@ -456,10 +607,13 @@ final class WriterRunner {
     /** A stream as this runner knows it, with the vectors it decodes the stream's batches into. */
     private static final class StreamState {
         final StreamDescriptor descriptor;
+        /** What the stuck watchdog names while a batch of this stream is being written. */
+        final String writeCall;
         private VectorSchemaRoot root;
 
         StreamState(StreamDescriptor descriptor) {
             this.descriptor = descriptor;
+            this.writeCall = "write of a batch of stream '" + descriptor.stream() + "'";
         }
 
         VectorSchemaRoot root(BufferAllocator allocator) {

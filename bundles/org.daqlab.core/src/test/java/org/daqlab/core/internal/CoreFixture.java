@@ -49,13 +49,23 @@ final class CoreFixture implements AutoCloseable {
     }
 
     CoreFixture(Path workDir, long ringCapacityBytes) throws IOException {
+        this(workDir, ringCapacityBytes, Map.of());
+    }
+
+    /** @param coreSettings configuration of the core beyond the fixture's own (keys as in {@link CoreConfig}) */
+    CoreFixture(Path workDir, Map<String, Object> coreSettings) throws IOException {
+        this(workDir, RING_CAPACITY, coreSettings);
+    }
+
+    private CoreFixture(Path workDir, long ringCapacityBytes, Map<String, Object> coreSettings) throws IOException {
         ring = MappedRing.create(workDir.resolve("ring.dat"), ringCapacityBytes, OverflowMode.BLOCK, Duration.ofSeconds(STOP_TIMEOUT_SECS));
         outputDir = workDir.resolve("data");
         core = new StorageCore(ring, root);
         allocator = root.newChildAllocator("test-batches", 0, Long.MAX_VALUE);
-        core.activate(bundleContext(Map.of(StorageCore.OUTPUT_DIR_PROPERTY, outputDir.toString())),
-                // every registered test writer runs, whatever its format
-                coreConfig(Map.of("stop_timeout_secs", STOP_TIMEOUT_SECS, "default_backend", "")));
+        // every registered test writer runs, whatever its format
+        Map<String, Object> config = new HashMap<>(Map.of("stop_timeout_secs", STOP_TIMEOUT_SECS, "default_backend", ""));
+        config.putAll(coreSettings);
+        core.activate(bundleContext(Map.of(StorageCore.OUTPUT_DIR_PROPERTY, outputDir.toString())), coreConfig(config));
     }
 
     /** Registers a {@link RecordingWriter} named {@code name} with the given writer settings (service properties). */

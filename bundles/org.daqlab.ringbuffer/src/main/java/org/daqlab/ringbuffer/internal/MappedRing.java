@@ -40,6 +40,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +106,12 @@ public final class MappedRing implements RingBuffer, AutoCloseable {
     private long recordsClaimed;
     /** Every active reader's cursor was at least this at the last scan (BLOCK mode). */
     private long readersClearUpTo;
+    /**
+     * BLOCK mode, per reader slot: the cursor at which the slot's reader made a producer wait out the
+     * block timeout, or -1. A reader is not waited for again while its cursor stays there, so a hung
+     * reader costs producers one timeout, not one per record.
+     */
+    private final long[] stalledAt = new long[READER_SLOT_COUNT];
 
     private MappedRing(RingFile file, OverflowMode overflowMode, Duration blockTimeout, boolean publisher) {
         this.file = file;
@@ -117,6 +124,7 @@ public final class MappedRing implements RingBuffer, AutoCloseable {
         this.overflowMode = overflowMode;
         this.blockTimeoutNanos = saturatedNanos(blockTimeout);
         this.publisher = publisher;
+        Arrays.fill(stalledAt, -1);
     }
 
     /** A timeout in ns; one beyond 292 years (e.g. Long.MAX_VALUE ms) means "wait indefinitely". */
@@ -297,8 +305,9 @@ public final class MappedRing implements RingBuffer, AutoCloseable {
     /**
      * BLOCK mode: waits until no active reader still has to read bytes before {@code needed}, or
      * until the block timeout, which is counted; the caller then overwrites either way, so that a
-     * stuck reader never stalls producers for good. Readers whose process died are found by their
-     * slot lock and stop counting at once.
+     * stuck reader never stalls producers for good, and later claims do not wait for that reader
+     * until its cursor moves. Readers whose process died are found by their slot lock and stop
+     * counting at once.
      */
     private void awaitReaders(long needed) {
         if (needed <= readersClearUpTo || (readersClearUpTo = slowestReader()) >= needed) {
@@ -315,6 +324,7 @@ public final class MappedRing implements RingBuffer, AutoCloseable {
             }
             if (now - startedNanos >= blockTimeoutNanos) {
                 file.increment(BLOCK_TIMEOUTS_OFFSET);
+                markStalledBefore(needed);
                 return;
             }
             if (checks < SPINS_BEFORE_PARKING) {
@@ -328,17 +338,43 @@ public final class MappedRing implements RingBuffer, AutoCloseable {
     }
 
     /**
-     * The smallest cursor of the active readers, and at most the write position: a reader in another
-     * process that registers later starts at a write position no earlier than that.
+     * The smallest cursor of the active readers that are not stalled, and at most the write position: a
+     * reader in another process that registers later starts at a write position no earlier than that.
+     * A stalled reader whose cursor moved counts again from here on.
      */
     private long slowestReader() {
         long slowest = writePosition;
         for (int slot = 0; slot < READER_SLOT_COUNT; slot++) {
             if (slots.active(slot)) {
-                slowest = Math.min(slowest, slots.cursor(slot));
+                long cursor = slots.cursor(slot);
+                if (cursor == stalledAt[slot]) {
+                    continue;
+                }
+                stalledAt[slot] = -1;
+                slowest = Math.min(slowest, cursor);
             }
         }
         return slowest;
+    }
+
+    /**
+     * After a block timeout: the readers still before {@code needed} are stalled where they are; a new
+     * reader in a freed slot starts at the write position, beyond any such cursor, so it is never
+     * mistaken for the stalled one.
+     */
+    private void markStalledBefore(long needed) {
+        for (int slot = 0; slot < READER_SLOT_COUNT; slot++) {
+            if (slots.active(slot)) {
+                long cursor = slots.cursor(slot);
+                if (cursor < needed && cursor != stalledAt[slot]) {
+                    stalledAt[slot] = cursor;
+                    LOG.warn("Ring {}: reader '{}' (process {}) has not read on from position {} within the block"
+                            + " timeout of {} ms; producers overwrite its records and do not wait for it until it reads"
+                            + " again", file.path, slots.name(slot), slots.pid(slot), cursor,
+                            TimeUnit.NANOSECONDS.toMillis(blockTimeoutNanos));
+                }
+            }
+        }
     }
 
     private void reclaimDeadReadersBefore(long position) {

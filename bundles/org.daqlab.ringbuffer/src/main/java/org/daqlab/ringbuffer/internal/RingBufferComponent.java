@@ -93,7 +93,8 @@ public final class RingBufferComponent implements RingBuffer {
         @AttributeDefinition(
                 name = "Block timeout (ms)",
                 description = "In BLOCK mode, how long a producer waits for the slowest reader before it"
-                        + " overwrites anyway (each time is counted as a block timeout). 0 or more; 0 never waits.",
+                        + " overwrites anyway (each time is counted as a block timeout); a reader that made it time"
+                        + " out is not waited for again until it reads on. 0 or more; 0 never waits.",
                 min = "0")
         long block__timeout__ms() default DEFAULT_BLOCK_TIMEOUT_MS;
     }

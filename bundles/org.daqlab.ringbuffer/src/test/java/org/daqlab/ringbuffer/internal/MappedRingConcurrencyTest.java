@@ -91,8 +91,9 @@ class MappedRingConcurrencyTest {
         }
     }
 
+    /** A hung reader costs producers one timeout: it is not waited for again while its cursor stays put. */
     @Test
-    void blockModeGivesUpAfterTheTimeoutAndCountsIt() throws IOException {
+    void blockModeGivesUpAfterTheTimeoutOnceAndCountsIt() throws IOException {
         try (MappedRing ring = create(4096, OverflowMode.BLOCK, Duration.ofMillis(10));
                 RingReader neverReads = ring.openReader("stuck")) {
             int fitting = 4096 / 64;
@@ -105,11 +106,93 @@ class MappedRingConcurrencyTest {
                 ring.publish(RecordType.BATCH, 1, i, i, ByteBuffer.allocate(24));
             }
 
-            assertEquals(3, ring.stats().blockTimeouts());
+            assertEquals(1, ring.stats().blockTimeouts(), "only the first record that needed its space waited");
             List<Received> left = Payloads.drain(neverReads);
             assertEquals(3, neverReads.lostRecords());
             assertEquals(fitting, left.size());
             assertEquals(3, left.get(0).index());
+        }
+    }
+
+    /**
+     * The timeout is long enough that a producer throttled to one record per timeout (the behaviour this
+     * replaces) would need hours for the records published here; the hang guard fails the test then.
+     */
+    @Test
+    void aHungReaderDoesNotThrottleProducersToOneRecordPerTimeout() throws Exception {
+        try (MappedRing ring = create(4096, OverflowMode.BLOCK, Duration.ofSeconds(2));
+                RingReader hung = ring.openReader("hung");
+                RingReader live = ring.openReader("live")) {
+            int records = 20 * (4096 / 64); // twenty laps of 64-byte records
+            Future<Integer> consumer = threads.submit(() -> {
+                int received = 0;
+                while (received < records) {
+                    int n = live.poll(record -> { }, 100);
+                    received += n;
+                    if (n == 0) {
+                        LockSupport.parkNanos(10_000);
+                    }
+                }
+                return received;
+            });
+            Future<?> producer = threads.submit(() -> {
+                for (int i = 0; i < records; i++) {
+                    ring.publish(RecordType.BATCH, 1, i, i, ByteBuffer.allocate(24));
+                }
+            });
+            producer.get(HANG_GUARD_SECONDS, TimeUnit.SECONDS);
+            assertEquals(records, consumer.get(HANG_GUARD_SECONDS, TimeUnit.SECONDS));
+
+            assertEquals(1, ring.stats().blockTimeouts(), "one timeout for the hung reader, then it is not waited for");
+            assertEquals(0, live.lostRecords(), "the producer still waited for the reader that reads");
+            Payloads.drain(hung);
+            assertEquals(records - 4096 / 64, hung.lostRecords());
+        }
+    }
+
+    /**
+     * A reader that made a producer time out is waited for again as soon as it reads on. The timeout is
+     * generous so that the reader thread of the last part never misses it on a loaded machine.
+     */
+    @Test
+    void aStalledReaderThatReadsOnIsWaitedForAgain() throws Exception {
+        try (MappedRing ring = create(4096, OverflowMode.BLOCK, Duration.ofSeconds(2));
+                RingReader reader = ring.openReader("pauses")) {
+            int fitting = 4096 / 64;
+            for (int i = 0; i < fitting + 1; i++) {
+                ring.publish(RecordType.BATCH, 1, i, i, ByteBuffer.allocate(24));
+            }
+            assertEquals(1, ring.stats().blockTimeouts());
+            assertEquals(fitting, Payloads.drain(reader).size());
+            assertEquals(1, reader.lostRecords());
+
+            // It read on: the next lap waits for it again, and times out again as it pauses again.
+            for (int i = fitting + 1; i < 2 * fitting + 2; i++) {
+                ring.publish(RecordType.BATCH, 1, i, i, ByteBuffer.allocate(24));
+            }
+            assertEquals(2, ring.stats().blockTimeouts());
+            assertEquals(fitting, Payloads.drain(reader).size());
+            assertEquals(2, reader.lostRecords());
+
+            // Reading along with the producer, it loses nothing more however long the producer goes on.
+            int more = 10 * fitting;
+            Future<Integer> consumer = threads.submit(() -> {
+                int received = 0;
+                while (received < more) {
+                    int n = reader.poll(record -> { }, 100);
+                    received += n;
+                    if (n == 0) {
+                        LockSupport.parkNanos(10_000);
+                    }
+                }
+                return received;
+            });
+            for (int i = 0; i < more; i++) {
+                ring.publish(RecordType.BATCH, 1, 2 * fitting + 2 + i, i, ByteBuffer.allocate(24));
+            }
+            assertEquals(more, consumer.get(HANG_GUARD_SECONDS, TimeUnit.SECONDS));
+            assertEquals(2, reader.lostRecords(), "one record lost at each of the two stalls, none while it read");
+            assertEquals(2, ring.stats().blockTimeouts());
         }
     }
 

@@ -162,6 +162,7 @@ public final class DaqStatus {
             m.put("records_lost", w.recordsLost());
             m.put("records_not_written", w.recordsNotWritten());
             m.put("last_error", w.lastError());
+            m.put("retries", w.retries());
             m.put("notices", w.notices());
             List<Map<String, Object>> files = new ArrayList<>();
             for (FileStats f : w.completedFiles()) {
