@@ -225,6 +225,8 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
 
     @Override
     public RunStart start(String name, Map<String, Object> metadata) {
+        DocumentText.check("run name", name);
+        DocumentText.checkMetadata("run metadata", metadata);
         documents.lock();
         try {
             if (currentRun != null) {
@@ -295,12 +297,14 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
 
     @Override
     public void setMetadata(String key, Object value) {
+        DocumentText.checkMetadata("run metadata", java.util.Collections.singletonMap(key, value));
         publishMetadata(new MetadataUpdate(null, key, RecordCodec.normalizeValue(value), now()));
     }
 
     @Override
     public void setInstrumentMetadata(String instrumentId, String key, Object value) {
         StreamDescriptor.checkName("instrument id", instrumentId);
+        DocumentText.checkMetadata("metadata of instrument '" + instrumentId + "'", java.util.Collections.singletonMap(key, value));
         publishMetadata(new MetadataUpdate(instrumentId, key, RecordCodec.normalizeValue(value), now()));
     }
 
@@ -374,6 +378,7 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
 
     @Override
     public StreamPublisher openStream(StreamDescriptor descriptor) {
+        DocumentText.checkMetadata("metadata of instrument '" + descriptor.instrumentId() + "'", descriptor.metadata());
         documents.lock();
         try {
             for (StreamHandle open : openStreams.values()) {
@@ -473,6 +478,7 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
 
         @Override
         public void setMetadata(String key, Object value) {
+        DocumentText.checkMetadata("run metadata", java.util.Collections.singletonMap(key, value));
             setInstrumentMetadata(descriptor.instrumentId(), key, value);
         }
 
