@@ -18,6 +18,7 @@ import org.daqlab.api.run.RunStop;
 import org.daqlab.api.run.StreamDescriptor;
 import org.daqlab.api.storage.StorageStatus;
 import org.daqlab.api.storage.StorageWriter;
+import org.daqlab.api.storage.WriterState;
 import org.daqlab.api.storage.WriterStats;
 import org.daqlab.arrow.ipc.BatchMessage;
 import org.osgi.framework.BundleContext;
@@ -92,6 +93,8 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
     private final Map<String, WriterStats> departed = new ConcurrentHashMap<>();
     private final Map<StorageWriter, Map<String, Object>> pendingWriters = new LinkedHashMap<>();
     private final Map<StorageWriter, String> runnerNames = new ConcurrentHashMap<>();
+    /** Writers whose settings were refused, by the name their FAILED statistics are shown under. */
+    private final Map<StorageWriter, String> rejectedWriters = new ConcurrentHashMap<>();
     private final Map<Integer, Long> rowsAtRunStart = new HashMap<>();
     /** Rows the current run got from streams closed since it started, by stream name. */
     private final Map<String, Long> rowsOfClosedStreams = new HashMap<>();
@@ -175,6 +178,10 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
         synchronized (pendingWriters) {
             pendingWriters.remove(writer);
         }
+        String rejected = rejectedWriters.remove(writer);
+        if (rejected != null) {
+            departed.remove(rejected);
+        }
         String name = runnerNames.remove(writer);
         WriterRunner runner = name == null ? null : runners.get(name);
         if (runner != null) {
@@ -192,7 +199,14 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
         try {
             settings = WriterSettings.of(writer, properties);
         } catch (IllegalArgumentException e) {
-            LOG.error("writer service {} is not used: {}", properties.get("component.name"), e.getMessage());
+            // Shown as a FAILED writer too, so that the console and daq:writers say why it does not write,
+            // not only the log.
+            String name = String.valueOf(properties.getOrDefault(StorageWriter.NAME,
+                    properties.getOrDefault("name", properties.get("component.name"))));
+            LOG.error("writer service {} is not used: {}", name, e.getMessage());
+            rejectedWriters.put(writer, name);
+            departed.put(name, new WriterStats(name, writer.format(), WriterState.FAILED, List.of(), 0, 0, 0, 0, 0, 0, 0,
+                    0, "configuration rejected, the writer does not run: " + e.getMessage(), List.of(), List.of()));
             return;
         }
         if (!enabled.test(settings)) {

@@ -42,6 +42,26 @@ class HostileDocumentsTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"rotation_size_mb=-5|must be 0 (off) or positive", "auto_flush_interval_secs=soon|is not a whole number",
+            "file_name_template=../{experiment}.{ext}|must be a file name"})
+    void aWriterWithBadSettingsIsShownFailedWithTheReasonUntilItIsReplaced(String setting) throws Exception {
+        String[] parts = setting.split("\\|");
+        String[] keyValue = parts[0].split("=", 2);
+        try (CoreFixture fixture = new CoreFixture(work)) {
+            RecordingWriter bad = fixture.bindWriter("bad", Map.of(keyValue[0], keyValue[1]));
+
+            WriterStats stats = fixture.stats("bad");
+            assertEquals(org.daqlab.api.storage.WriterState.FAILED, stats.state());
+            assertTrue(stats.lastError().contains(keyValue[0]) && stats.lastError().contains(parts[1]), stats.lastError());
+
+            fixture.core.unbindWriter(bad);
+            assertTrue(fixture.core.writers().stream().noneMatch(w -> w.name().equals("bad")), "gone with its service");
+            fixture.bindWriter("bad", Map.of());
+            assertEquals(null, fixture.stats("bad").lastError(), "a corrected configuration runs");
+        }
+    }
+
     @Test
     void aLongNonAsciiRunNameGivesFilesInTheOutputDirectory() throws Exception {
         String name = "../".repeat(1000) + "Messung \u00e9\u00e8 \uD83D\uDE00 " + "x".repeat(10_000);
