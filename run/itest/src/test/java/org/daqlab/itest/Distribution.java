@@ -95,6 +95,10 @@ final class Distribution {
         options.add(frameworkProperty("daqlab.writers").value("all"));
         options.add(frameworkProperty("org.osgi.service.http.port").value(Integer.toString(freePort())));
         options.add(frameworkProperty("daqlab.console.password").value(Support.CONSOLE_PASSWORD));
+        // The test JVM's stdin is Surefire's command channel, not a terminal: an interactive Gogo console
+        // would read it, and when its session ends it stops the framework under test ("gosh: stopping shell
+        // and framework", mid-test). run/daqlab passes the same when its stdin is not a terminal.
+        options.add(frameworkProperty("gosh.args").value("--nointeractive"));
         options.add(junitBundles());
         return options;
     }
