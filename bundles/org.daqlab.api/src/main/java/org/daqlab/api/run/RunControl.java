@@ -19,6 +19,8 @@ public interface RunControl {
      * @param metadata run-level metadata (String, Long, Double or Boolean values)
      * @return the run's start document
      * @throws IllegalStateException if a run is already active
+     * @throws IllegalArgumentException if the name, a metadata key or a text value holds a NUL character or an
+     *                                  unpaired UTF-16 surrogate (nothing is started)
      */
     RunStart start(String name, Map<String, Object> metadata);
 
@@ -34,10 +36,20 @@ public interface RunControl {
     /** The active run, if any. */
     Optional<RunStart> currentRun();
 
-    /** Sets run-level metadata ({@code SetMetadata}); applies to the active run and to later runs. */
+    /**
+     * Sets run-level metadata ({@code SetMetadata}); applies to the active run and to later runs.
+     *
+     * @throws IllegalArgumentException if the key or a text value holds a NUL character or an unpaired UTF-16
+     *                                  surrogate
+     */
     void setMetadata(String key, Object value);
 
-    /** Sets metadata of one instrument ({@code SetInstrumentMetadata}). */
+    /**
+     * Sets metadata of one instrument ({@code SetInstrumentMetadata}).
+     *
+     * @throws IllegalArgumentException if the instrument id is not a valid stream name, or the key or a text
+     *                                  value holds a NUL character or an unpaired UTF-16 surrogate
+     */
     void setInstrumentMetadata(String instrumentId, String key, Object value);
 
     /** Run-level metadata as it stands now. */

@@ -32,6 +32,11 @@ final class FileNameTemplate {
             "experiment", "uid", "date", "time", "version", "writer", "stream", "segment", "ext");
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH-mm-ss");
+    /**
+     * Longest run or writer name in a file name. With the default template, a stream name of the
+     * longest allowed 128 characters, a segment number and {@code .part} the name stays under 255 bytes.
+     */
+    static final int MAX_VALUE_LENGTH = 64;
 
     private final String template;
 
@@ -128,10 +133,23 @@ final class FileNameTemplate {
         return out.toString();
     }
 
-    /** Keeps names portable: anything but letters, digits, '-', '_' and '.' becomes '_'. */
+    /**
+     * Keeps names portable: anything but letters, digits, '-', '_' and '.' becomes '_' (one per code
+     * point: an emoji, or an unpaired surrogate, becomes one '_'), and a value longer than
+     * {@value #MAX_VALUE_LENGTH} characters is cut and ends in a hash of the whole value, so that the file
+     * name stays under the 255 bytes Linux file systems allow and two long names that differ only at
+     * their end still give different files.
+     */
     static String sanitize(String s) {
         String clean = s.replaceAll("[^A-Za-z0-9_.-]", "_");
-        return clean.startsWith(".") ? "_" + clean.substring(1) : clean;
+        if (clean.startsWith(".")) {
+            clean = "_" + clean.substring(1);
+        }
+        if (clean.length() > MAX_VALUE_LENGTH) {
+            String hash = String.format("%08x", s.hashCode());
+            clean = clean.substring(0, MAX_VALUE_LENGTH - hash.length() - 1) + "-" + hash;
+        }
+        return clean;
     }
 
     @Override

@@ -4,6 +4,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.types.pojo.Field;
 import org.daqlab.api.data.StreamSchemas;
 import org.daqlab.api.instrument.DataPublisher;
 import org.daqlab.api.instrument.StreamPublisher;
@@ -18,6 +19,7 @@ import org.daqlab.api.run.RunStop;
 import org.daqlab.api.run.StreamDescriptor;
 import org.daqlab.api.storage.StorageStatus;
 import org.daqlab.api.storage.StorageWriter;
+import org.daqlab.api.storage.WriterState;
 import org.daqlab.api.storage.WriterStats;
 import org.daqlab.arrow.ipc.BatchMessage;
 import org.osgi.framework.BundleContext;
@@ -94,6 +96,8 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
     private final Map<String, WriterStats> departed = new ConcurrentHashMap<>();
     private final Map<StorageWriter, Map<String, Object>> pendingWriters = new LinkedHashMap<>();
     private final Map<StorageWriter, String> runnerNames = new ConcurrentHashMap<>();
+    /** Writers whose settings were refused, by the name their FAILED statistics are shown under. */
+    private final Map<StorageWriter, String> rejectedWriters = new ConcurrentHashMap<>();
     private final Map<Integer, Long> rowsAtRunStart = new HashMap<>();
     /** Rows the current run got from streams closed since it started, by stream name. */
     private final Map<String, Long> rowsOfClosedStreams = new HashMap<>();
@@ -194,6 +198,10 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
         synchronized (pendingWriters) {
             pendingWriters.remove(writer);
         }
+        String rejected = rejectedWriters.remove(writer);
+        if (rejected != null) {
+            departed.remove(rejected);
+        }
         String name = runnerNames.remove(writer);
         WriterRunner runner = name == null ? null : runners.get(name);
         if (runner != null) {
@@ -211,7 +219,14 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
         try {
             settings = WriterSettings.of(writer, properties);
         } catch (IllegalArgumentException e) {
-            LOG.error("writer service {} is not used: {}", properties.get("component.name"), e.getMessage());
+            // Shown as a FAILED writer too, so that the console and daq:writers say why it does not write,
+            // not only the log.
+            String name = String.valueOf(properties.getOrDefault(StorageWriter.NAME,
+                    properties.getOrDefault("name", properties.get("component.name"))));
+            LOG.error("writer service {} is not used: {}", name, e.getMessage());
+            rejectedWriters.put(writer, name);
+            departed.put(name, new WriterStats(name, writer.format(), WriterState.FAILED, List.of(), 0, 0, 0, 0, 0, 0, 0,
+                    0, "configuration rejected, the writer does not run: " + e.getMessage(), List.of(), List.of()));
             return;
         }
         if (!enabled.test(settings)) {
@@ -245,6 +260,8 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
 
     @Override
     public RunStart start(String name, Map<String, Object> metadata) {
+        DocumentText.check("run name", name);
+        DocumentText.checkMetadata("run metadata", metadata);
         documents.lock();
         try {
             if (currentRun != null) {
@@ -315,12 +332,14 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
 
     @Override
     public void setMetadata(String key, Object value) {
+        DocumentText.checkMetadata("run metadata", java.util.Collections.singletonMap(key, value));
         publishMetadata(new MetadataUpdate(null, key, RecordCodec.normalizeValue(value), now()));
     }
 
     @Override
     public void setInstrumentMetadata(String instrumentId, String key, Object value) {
         StreamDescriptor.checkName("instrument id", instrumentId);
+        DocumentText.checkMetadata("metadata of instrument '" + instrumentId + "'", java.util.Collections.singletonMap(key, value));
         publishMetadata(new MetadataUpdate(instrumentId, key, RecordCodec.normalizeValue(value), now()));
     }
 
@@ -398,6 +417,7 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
 
     @Override
     public StreamPublisher openStream(StreamDescriptor descriptor) {
+        DocumentText.checkMetadata("metadata of instrument '" + descriptor.instrumentId() + "'", descriptor.metadata());
         documents.lock();
         try {
             for (StreamHandle open : openStreams.values()) {
@@ -464,6 +484,7 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
             if (!batch.getSchema().getFields().equals(descriptor.schema().getFields())) {
                 throw new IllegalArgumentException("batch for stream '" + descriptor.stream() + "' has columns "
                         + batch.getSchema().getFields() + " but the stream was opened with " + descriptor.schema().getFields()
+                        + firstDifference(batch.getSchema().getFields(), descriptor.schema().getFields())
                         + ": open a new stream for a new schema");
             }
             if (batch.getRowCount() == 0) {
@@ -493,6 +514,26 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
                     runBoundary.readLock().unlock();
                 }
             }
+        }
+
+        /**
+         * Where two column lists first differ, with the field metadata (units, ranges) that Arrow's
+         * {@code Field.toString} leaves out, so that a changed unit does not read as two equal lists.
+         */
+        private static String firstDifference(List<Field> batch, List<Field> stream) {
+            for (int i = 0; i < Math.max(batch.size(), stream.size()); i++) {
+                Field b = i < batch.size() ? batch.get(i) : null;
+                Field s = i < stream.size() ? stream.get(i) : null;
+                if (b == null || !b.equals(s)) {
+                    return " (column " + (i + 1) + ": " + describe(b) + " in the batch, " + describe(s) + " in the stream)";
+                }
+            }
+            return "";
+        }
+
+        private static String describe(Field field) {
+            return field == null ? "none" : "'" + field.getName() + "' " + field.getType() + " nullable=" + field.isNullable()
+                    + " metadata " + field.getMetadata() + (field.getChildren().isEmpty() ? "" : " children " + field.getChildren());
         }
 
         @Override

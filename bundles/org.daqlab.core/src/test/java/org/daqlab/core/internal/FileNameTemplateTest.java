@@ -98,6 +98,27 @@ class FileNameTemplateTest {
     }
 
     @Test
+    void aTenKilobyteExperimentNameIsCutToAFileNameTheFileSystemTakes() throws Exception {
+        String huge = "x".repeat(10_240);
+        String other = "x".repeat(10_239) + "y";
+        String stream = "s".repeat(128); // the longest stream name StreamDescriptor allows
+        String name = defaultTemplate.fileName(FileNameTemplate.runValues(huge, UID, START_NS, "csv"), 1, stream, 12,
+                true, "arrows");
+        String otherName = defaultTemplate.fileName(FileNameTemplate.runValues(other, UID, START_NS, "csv"), 1, stream,
+                12, true, "arrows");
+
+        assertTrue((name + ".part").getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 255, name);
+        assertFalse(name.equals(otherName), "names that differ only after the cut still give different files");
+        Files.createFile(dir.resolve(name + ".part"));
+        assertTrue(name.startsWith("x".repeat(40)), name);
+    }
+
+    @Test
+    void unpairedSurrogatesAndNonAsciiBecomeUnderscores() {
+        assertEquals("a_b_c_", FileNameTemplate.sanitize("a\uD800b\uD83D\uDE00c\u00e9"));
+    }
+
+    @Test
     void sanitizeKeepsPortableNamesAsTheyAre() {
         assertEquals("scan-01_v2.5", FileNameTemplate.sanitize("scan-01_v2.5"));
     }

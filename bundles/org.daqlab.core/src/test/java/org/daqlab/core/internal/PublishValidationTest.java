@@ -31,7 +31,8 @@ class PublishValidationTest {
         StreamDescriptor milliwatts = new StreamDescriptor("power", "pm-power", StreamSchemas.schema("power", "pm-power",
                 List.of(StreamSchemas.float64("power", "mW")), Map.of()), Map.of());
         assertRefused(fixture -> PowerStream.batch(milliwatts, fixture.allocator, 0, 10),
-                "batch for stream 'power' has columns", "open a new stream for a new schema");
+                "batch for stream 'power' has columns", "(column 2: 'power' FloatingPoint(DOUBLE) nullable=false metadata {unit=mW}",
+                "open a new stream for a new schema");
     }
 
     @Test

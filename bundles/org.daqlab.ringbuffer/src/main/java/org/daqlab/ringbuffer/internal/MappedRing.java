@@ -35,6 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -100,7 +101,10 @@ public final class MappedRing implements RingBuffer, AutoCloseable {
     private volatile boolean closed;
 
     // The publisher's own copies of the header counters (guarded by publishLock), so that a foreign
-    // process scribbling over the header cannot derail publishing.
+    // process scribbling over the header cannot derail publishing. The readers of this process follow
+    // the two positions here too (release stores, acquire loads through the VarHandles below), not
+    // the header's: a garbage write or oldest position there would send every writer's reader past
+    // anything that will ever be written, for good.
     private long writePosition;
     private long oldestPosition;
     private long recordsClaimed;
@@ -112,6 +116,19 @@ public final class MappedRing implements RingBuffer, AutoCloseable {
      * reader costs producers one timeout, not one per record.
      */
     private final long[] stalledAt = new long[READER_SLOT_COUNT];
+
+    private static final VarHandle WRITE_POSITION;
+    private static final VarHandle OLDEST_POSITION;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            WRITE_POSITION = lookup.findVarHandle(MappedRing.class, "writePosition", long.class);
+            OLDEST_POSITION = lookup.findVarHandle(MappedRing.class, "oldestPosition", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private MappedRing(RingFile file, OverflowMode overflowMode, Duration blockTimeout, boolean publisher) {
         this.file = file;
@@ -270,7 +287,7 @@ public final class MappedRing implements RingBuffer, AutoCloseable {
             segment.putLong(local + RECORD_INDEX, index);
             segment.putLong(local + RECORD_SEQUENCE, sequence);
             segment.putLong(local + RECORD_TIMESTAMP, timestampNs);
-            writePosition = end;
+            WRITE_POSITION.setRelease(this, end);
             recordsClaimed = index + 1;
             file.setLong(WRITE_POSITION_OFFSET, end);
             file.setLong(RECORDS_CLAIMED_OFFSET, index + 1);
@@ -411,7 +428,7 @@ public final class MappedRing implements RingBuffer, AutoCloseable {
             }
             oldest += length;
         }
-        oldestPosition = oldest;
+        OLDEST_POSITION.setRelease(this, oldest);
         file.setLong(OLDEST_POSITION_OFFSET, oldest);
         // A release store only keeps earlier accesses before it; the bytes written next over the
         // released records must not become visible before the new oldest position either.
@@ -552,11 +569,11 @@ public final class MappedRing implements RingBuffer, AutoCloseable {
     }
 
     long writePosition() {
-        return file.getLong(WRITE_POSITION_OFFSET);
+        return publisher ? (long) WRITE_POSITION.getAcquire(this) : file.getLong(WRITE_POSITION_OFFSET);
     }
 
     long oldestPosition() {
-        return file.getLong(OLDEST_POSITION_OFFSET);
+        return publisher ? (long) OLDEST_POSITION.getAcquire(this) : file.getLong(OLDEST_POSITION_OFFSET);
     }
 
     void readerClosed(MappedRingReader reader, ReaderSlots.Registration registration) {

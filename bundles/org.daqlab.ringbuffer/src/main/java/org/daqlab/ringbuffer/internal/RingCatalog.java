@@ -45,18 +45,24 @@ final class RingCatalog {
     private final RingFile file;
     /** Publisher side: the descriptors of the open streams, by stream id, in opening order. */
     private final Map<Integer, Entry> open = new LinkedHashMap<>();
+    // Publisher side: its own copies of catalogEnd and catalogEpoch, never read back from the header,
+    // which another process can overwrite (a negative end would fail every stream that opens).
+    private long end;
+    private long epoch;
 
     RingCatalog(RingFile file) {
         this.file = file;
+        this.end = file.getLong(CATALOG_END_OFFSET);
+        this.epoch = file.getLong(CATALOG_EPOCH_OFFSET);
     }
 
     /** Publisher: a stream opened (or its id got a new descriptor). */
     synchronized void opened(Entry entry) {
         open.put(entry.streamId(), entry);
-        long end = file.getLong(CATALOG_END_OFFSET);
         if (end + entry.size() <= file.catalog.capacity()) {
             write(entry, (int) end);
-            file.setLong(CATALOG_END_OFFSET, end + entry.size());
+            end += entry.size();
+            file.setLong(CATALOG_END_OFFSET, end);
         } else {
             rewrite();
         }
@@ -69,10 +75,9 @@ final class RingCatalog {
 
     /** Writes the open streams' entries from the start, as a SeqLock writer (odd epoch meanwhile). */
     private void rewrite() {
-        long epoch = file.getLong(CATALOG_EPOCH_OFFSET);
         file.setLong(CATALOG_EPOCH_OFFSET, epoch + 1);
         VarHandle.releaseFence(); // the entries below must not become visible before the odd epoch
-        long end = 0;
+        end = 0;
         List<Integer> leftOut = new ArrayList<>();
         for (Entry entry : open.values()) {
             if (end + entry.size() <= file.catalog.capacity()) {
@@ -83,7 +88,8 @@ final class RingCatalog {
             }
         }
         file.setLong(CATALOG_END_OFFSET, end);
-        file.setLong(CATALOG_EPOCH_OFFSET, epoch + 2);
+        epoch += 2;
+        file.setLong(CATALOG_EPOCH_OFFSET, epoch);
         if (!leftOut.isEmpty()) {
             LOG.error("Ring {}: the {}-byte catalog cannot hold the descriptors of all {} open streams; streams {}"
                     + " are left out, so readers that join late cannot decode them until they see their DESCRIPTOR"

@@ -194,6 +194,42 @@ class MappedRingTest {
         }
     }
 
+    /**
+     * Another process overwrites the header's positions and catalog counters: the publisher and the
+     * readers of its own process follow their own copies, so nothing is lost and streams still open.
+     */
+    @Test
+    void garbageInTheHeaderCountersDerailsNeitherThePublisherNorItsReaders() throws IOException {
+        try (MappedRing ring = create(OverflowMode.DISCARD_OLDEST, Duration.ZERO);
+                RingReader reader = ring.openReader("reader")) {
+            List<Received> received = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                if (i % 10 == 0) {
+                    try (FileChannel channel = FileChannel.open(file(), StandardOpenOption.WRITE)) {
+                        for (int field : new int[] {RingLayout.WRITE_POSITION_OFFSET, RingLayout.OLDEST_POSITION_OFFSET,
+                                RingLayout.RECORDS_CLAIMED_OFFSET, RingLayout.CATALOG_END_OFFSET,
+                                RingLayout.CATALOG_EPOCH_OFFSET}) {
+                            long garbage = i % 20 == 0 ? Long.MAX_VALUE - i : -1_000_000L - i;
+                            channel.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, garbage), field);
+                        }
+                    }
+                }
+                publishDerived(ring, i, 8 + i % 50);
+                if (i % 30 == 0) {
+                    ring.committed(RecordType.DESCRIPTOR, i % 7, i, i, 1L, ByteBuffer.wrap(new byte[16]));
+                }
+                received.addAll(Payloads.drain(reader));
+            }
+
+            assertEquals(200, received.size());
+            for (int i = 0; i < received.size(); i++) {
+                assertDerived(received.get(i), i, 8 + i % 50);
+            }
+            assertEquals(0, reader.lostRecords());
+            assertEquals(0, reader.corruptRecords());
+        }
+    }
+
     @Test
     void readersOccupySlotsThatClosingFrees() throws IOException {
         try (MappedRing ring = create(OverflowMode.DISCARD_OLDEST, Duration.ZERO)) {

@@ -97,11 +97,11 @@ public final class AdcComponent extends SimulatedInstrumentComponent {
         String webconsole_configurationFactory_nameHint() default "{instrument_id}";
     }
 
-    /** Opens the stream, starts generating and registers the {@link Instrument} service. */
+    /** Opens the stream, starts generating and registers the {@link Instrument} service (a failed one if refused). */
     @Activate
     public AdcComponent(BundleContext context, Config config,
             @Reference DataPublisher publisher,
             @Reference(target = SimulatedInstrument.ROOT_ALLOCATOR) BufferAllocator rootAllocator) {
-        super(context, new AdcSource(config), publisher, rootAllocator);
+        super(context, AdcSource.ADC, config.instrument__id(), () -> new AdcSource(config), publisher, rootAllocator);
     }
 }

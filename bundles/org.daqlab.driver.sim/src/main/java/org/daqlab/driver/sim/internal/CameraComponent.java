@@ -91,11 +91,11 @@ public final class CameraComponent extends SimulatedInstrumentComponent {
         String webconsole_configurationFactory_nameHint() default "{instrument_id}";
     }
 
-    /** Opens the stream, starts generating and registers the {@link Instrument} service. */
+    /** Opens the stream, starts generating and registers the {@link Instrument} service (a failed one if refused). */
     @Activate
     public CameraComponent(BundleContext context, Config config,
             @Reference DataPublisher publisher,
             @Reference(target = SimulatedInstrument.ROOT_ALLOCATOR) BufferAllocator rootAllocator) {
-        super(context, new CameraSource(config), publisher, rootAllocator);
+        super(context, CameraSource.CAMERA, config.instrument__id(), () -> new CameraSource(config), publisher, rootAllocator);
     }
 }

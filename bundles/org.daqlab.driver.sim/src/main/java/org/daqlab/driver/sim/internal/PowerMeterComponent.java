@@ -73,11 +73,11 @@ public final class PowerMeterComponent extends SimulatedInstrumentComponent {
         String webconsole_configurationFactory_nameHint() default "{instrument_id}";
     }
 
-    /** Opens the stream, starts generating and registers the {@link Instrument} service. */
+    /** Opens the stream, starts generating and registers the {@link Instrument} service (a failed one if refused). */
     @Activate
     public PowerMeterComponent(BundleContext context, Config config,
             @Reference DataPublisher publisher,
             @Reference(target = SimulatedInstrument.ROOT_ALLOCATOR) BufferAllocator rootAllocator) {
-        super(context, new PowerMeterSource(config), publisher, rootAllocator);
+        super(context, PowerMeterSource.POWER_METER, config.instrument__id(), () -> new PowerMeterSource(config), publisher, rootAllocator);
     }
 }

@@ -57,6 +57,32 @@ class ComponentRegistrationTest {
         context.assertUnregistered();
     }
 
+    @Test
+    void aRefusedConfigurationRegistersAFailedInstrumentThatSaysWhy() {
+        PowerMeterComponent component = new PowerMeterComponent(context.proxy(),
+                config(PowerMeterComponent.Config.class, Map.of("instrument_id", "pm_bad", "rate_hz", -1.0)), publisher,
+                allocator);
+        Instrument failed = assertInstanceOf(Instrument.class, context.service);
+        assertEquals("pm_bad", context.properties.get(Instrument.ID));
+        assertEquals(SimulatedInstrument.FAILED, failed.status().state());
+        assertTrue(failed.status().lastError().contains("rate_hz = -1.0 is out of range"), failed.status().lastError());
+        component.deactivate();
+        assertTrue(context.unregistered);
+    }
+
+    @Test
+    void aStreamNameTakenByAnotherInstrumentRegistersAFailedInstrument() {
+        PowerMeterComponent first = new PowerMeterComponent(context.proxy(),
+                config(PowerMeterComponent.Config.class, Map.of("instrument_id", "pm_twice")), publisher, allocator);
+        RecordingContext second = new RecordingContext();
+        PowerMeterComponent again = new PowerMeterComponent(second.proxy(),
+                config(PowerMeterComponent.Config.class, Map.of("instrument_id", "pm_twice")), publisher, allocator);
+        Instrument failed = assertInstanceOf(Instrument.class, second.service);
+        assertEquals(SimulatedInstrument.FAILED, failed.status().state());
+        again.deactivate();
+        first.deactivate();
+    }
+
     /** The part of a {@link BundleContext} the components use: one service registration. */
     private static final class RecordingContext {
         private Object service;
