@@ -3,6 +3,7 @@ package org.daqlab.writer.csv.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.siegmar.fastcsv.writer.CsvWriter;
 import org.daqlab.api.storage.OwnOutputs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -109,12 +111,37 @@ final class CsvRecovery {
         String stem = part.getFileName().toString();
         stem = stem.substring(0, stem.length() - CSV_PART.length());
         Path sidecar = part.resolveSibling(stem + SIDECAR_PART);
+        // killed before the header reached the disk: no row did either; the sidecar still names the columns
+        String headerOutcome = end.records == 0 && restoreHeader(part, sidecar, mapper) ? ", its header written from the sidecar" : "";
         String sidecarOutcome = recoverSidecar(sidecar, csv, rows, size - end.offset, mapper);
         Files.move(part, csv, StandardCopyOption.ATOMIC_MOVE);
         forceDirectory(part.getParent());
         return "recovered " + csv.getFileName() + " of a segment that did not close: " + rows + " rows"
                 + (end.offset < size ? ", the last " + (size - end.offset) + " bytes (a record cut short) removed" : "")
-                + "; " + sidecarOutcome;
+                + headerOutcome + "; " + sidecarOutcome;
+    }
+
+    /**
+     * Writes the header of an empty leftover from the column names and delimiter its sidecar
+     * ({@link SidecarWriter}) recorded, so that it opens as a CSV file with its columns and no rows.
+     *
+     * @return whether the sidecar named the columns
+     */
+    private static boolean restoreHeader(Path part, Path sidecar, ObjectMapper mapper) throws IOException {
+        ObjectNode document = Files.exists(sidecar) ? parse(sidecar, mapper) : null;
+        if (document == null || !document.path("columns").isArray() || document.path("delimiter").asText().length() != 1) {
+            return false;
+        }
+        List<String> names = new ArrayList<>();
+        document.path("columns").forEach(column -> names.add(column.path("name").asText()));
+        try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+             CsvWriter csv = CsvStreamFile.csvWriter(out, document.path("delimiter").asText().charAt(0))) {
+            csv.writeRecord(names);
+        }
+        try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        return true;
     }
 
     /** Marks the sidecar recovered and gives it its final name; says what it did. */

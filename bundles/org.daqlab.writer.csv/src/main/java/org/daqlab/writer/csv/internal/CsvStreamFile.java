@@ -78,18 +78,23 @@ final class CsvStreamFile {
             throw new IOException("cannot create CSV file " + csvFile.path() + " for stream '" + descriptor.stream()
                     + "': " + e, e);
         }
+        CsvStreamFile file = new CsvStreamFile(descriptor, csvFile, sidecarFile, delimiter, List.copyOf(columns),
+                csvWriter(out, delimiter.separator()));
+        file.writeHeader();
+        return file;
+    }
+
+    /** The writer of every daqlab CSV file, also of a recovered file's header ({@link CsvRecovery}). */
+    static CsvWriter csvWriter(OutputStream out, char separator) {
         // QuoteStrategies.EMPTY quotes empty strings, so that "" (an empty text) and a null (nothing
         // between the separators) stay distinguishable; everything else is quoted only where RFC 4180
         // requires it. CRLF is RFC 4180's record separator.
-        CsvWriter csv = CsvWriter.builder()
-                .fieldSeparator(delimiter.separator())
+        return CsvWriter.builder()
+                .fieldSeparator(separator)
                 .quoteStrategy(QuoteStrategies.EMPTY)
                 .lineDelimiter(LineDelimiter.CRLF)
                 .bufferSize(CSV_BUFFER_CHARS)
                 .build(out, StandardCharsets.UTF_8);
-        CsvStreamFile file = new CsvStreamFile(descriptor, csvFile, sidecarFile, delimiter, List.copyOf(columns), csv);
-        file.writeHeader();
-        return file;
     }
 
     private void writeHeader() throws IOException {

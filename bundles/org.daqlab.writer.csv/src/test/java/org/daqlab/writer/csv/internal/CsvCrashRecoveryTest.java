@@ -94,6 +94,19 @@ class CsvCrashRecoveryTest {
     }
 
     @Test
+    void aFileKilledBeforeItsHeaderReachedTheDiskGetsTheHeaderItsSidecarNames() throws Exception {
+        Path part = dir.resolve("x_s1.csv.part");
+        Files.writeString(part, "timestamp_ns;wave"); // the header cut short
+        Files.writeString(dir.resolve("x_s1.json.part"), "{\"stream\": \"x\", \"delimiter\": \";\", \"columns\": ["
+                + "{\"name\": \"timestamp_ns\"}, {\"name\": \"wave;length\"}]}");
+
+        String report = CsvRecovery.recover(part, mapper);
+
+        assertEquals(List.of(List.of("timestamp_ns", "wave;length")), PythonCsv.read(dir.resolve("x_s1.csv"), ';').rows());
+        assertTrue(report.contains("0 rows") && report.contains("header written from the sidecar"), report);
+    }
+
+    @Test
     void aSidecarRewriteUnderWayAtTheCrashGivesTheWholeVersion() throws Exception {
         Files.writeString(dir.resolve("x_s1.csv.part"), "timestamp_ns\r\n1\r\n");
         Files.writeString(dir.resolve("x_s1.json.part"), "{\"stream\": \"old\"}");
