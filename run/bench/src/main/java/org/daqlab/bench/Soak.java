@@ -106,7 +106,7 @@ public final class Soak {
             List<SoakSample> samples = new ArrayList<>();
             Path csv = work.resolve("samples.csv");
             Files.writeString(csv, "seconds,input_mb,ring_fill,max_lag_bytes,writers_lost,ring_lost,heap_used,heap_committed,"
-                    + "direct_bytes,rss_bytes,threads,open_files\n");
+                    + "direct_bytes,rss_bytes,rss_anon_bytes,threads,open_files\n");
             ExecutorService checker = Executors.newSingleThreadExecutor(r -> new Thread(r, "soak-file-check"));
             Future<?> check = null;
             try {
@@ -326,16 +326,17 @@ public final class Soak {
     }
 
     private static void record(Path csv, SoakSample s) throws IOException {
-        Files.writeString(csv, String.format(Locale.ROOT, "%.1f,%.3f,%.4f,%d,%d,%d,%d,%d,%d,%d,%d,%d%n", s.seconds(), s.ringBytes() / 1e6,
+        Files.writeString(csv, String.format(Locale.ROOT, "%.1f,%.3f,%.4f,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d%n", s.seconds(), s.ringBytes() / 1e6,
                 s.ringFill(), s.maxLag(), s.writersLost(), s.ringLost(), s.heapUsed(), s.heapCommitted(), s.directBytes(),
-                s.rssBytes(), s.threads(), s.openFiles()), java.nio.file.StandardOpenOption.APPEND);
+                s.rssBytes(), s.anonBytes(), s.threads(), s.openFiles()), java.nio.file.StandardOpenOption.APPEND);
     }
 
     private static void progress(PrintStream out, SoakSample s, SoakSample first) {
         double mbps = s.seconds() <= first.seconds() ? 0 : (s.ringBytes() - first.ringBytes()) / 1e6 / (s.seconds() - first.seconds());
         out.printf(Locale.ROOT, "soak: %6.0f s  input %.1f MB/s  ring fill %.0f%%  largest lag %.1f MB  lost %d+%d  heap %.0f/%.0f MB"
-                        + "  RSS %.0f MB  threads %d  fds %d%n", s.seconds(), mbps, 100 * s.ringFill(), s.maxLag() / 1e6,
-                s.writersLost(), s.ringLost(), s.heapUsed() / 1e6, s.heapCommitted() / 1e6, s.rssBytes() / 1e6, s.threads(), s.openFiles());
+                        + "  RSS %.0f MB (anonymous %.0f)  threads %d  fds %d%n", s.seconds(), mbps, 100 * s.ringFill(), s.maxLag() / 1e6,
+                s.writersLost(), s.ringLost(), s.heapUsed() / 1e6, s.heapCommitted() / 1e6, s.rssBytes() / 1e6, s.anonBytes() / 1e6,
+                s.threads(), s.openFiles());
     }
 
     private static void write(Path work, Map<String, String> options, SoakReport report, String arguments, PrintStream out)

@@ -24,12 +24,15 @@ import java.util.stream.Stream;
  * @param heapCommitted  heap committed, bytes
  * @param directBytes    direct ByteBuffers, bytes (Arrow's Netty memory is in the RSS only)
  * @param threads        live threads of the JVM
- * @param rssBytes       resident set size ({@code VmRSS}), bytes
+ * @param rssBytes       resident set size ({@code VmRSS}), bytes: with the pages of the ring file that were touched,
+ *                       up to its capacity
+ * @param anonBytes      the anonymous part of it ({@code RssAnon}): heap, direct and native memory, code; without
+ *                       the pages of mapped files, the ring's among them
  * @param openFiles      open file descriptors
  */
 record SoakSample(double seconds, Map<String, Long> published, Map<String, Writer> writers, double ringFill, long ringBytes,
         long ringLost, long blockTimeouts, long heapUsed, long heapCommitted, long directBytes, int threads, long rssBytes,
-        int openFiles) {
+        long anonBytes, int openFiles) {
 
     /**
      * One writer's counters.
@@ -67,14 +70,15 @@ record SoakSample(double seconds, Map<String, Long> published, Map<String, Write
         return new SoakSample(seconds, published, writers, ring.path("fill").asDouble(), ring.path("bytes_published").asLong(),
                 ring.path("records_lost").asLong(), ring.path("block_timeouts").asLong(),
                 jvm.path("heap_used_bytes").asLong(), jvm.path("heap_committed_bytes").asLong(),
-                jvm.path("direct_buffers_bytes").asLong(), jvm.path("threads").asInt(), rss(pid), openFiles(pid));
+                jvm.path("direct_buffers_bytes").asLong(), jvm.path("threads").asInt(), memory(pid, "VmRSS:"),
+                memory(pid, "RssAnon:"), openFiles(pid));
     }
 
-    /** {@code VmRSS} of {@code /proc/<pid>/status}, bytes; -1 where there is no /proc. */
-    static long rss(long pid) {
+    /** A field ({@code VmRSS:}, {@code RssAnon:}) of {@code /proc/<pid>/status}, bytes; -1 where there is no /proc. */
+    static long memory(long pid, String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("\\D+", "")) * 1024;
                 }
             }
