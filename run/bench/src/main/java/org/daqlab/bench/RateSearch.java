@@ -21,7 +21,9 @@ import java.util.stream.Stream;
  * The sustained-rate search: the platform of {@link Soak} with all six writers, the ADC's and the camera's rates
  * raised step by step (each step {@code --step-factor} times the last, from the distribution's own rates), each
  * step held {@code --step-secs}; a step is held when no record was lost, no writer failed, the instruments delivered
- * what was asked and no writer's lag grew by more than a quarter of the ring over the step. The search ends at the
+ * what was asked and no writer's lag kept growing (a writer that keeps up stays within a few batches of the newest
+ * record; one whose lag grew by more than an eighth of the ring over the step and ends it more than a tenth of the
+ * ring behind is falling behind, and would lose records once the ring laps it). The search ends at the
  * first step not held and reports the highest held one in MB/s against the raw disk speed measured in the same run
  * ({@link RawSequentialWrite}: 640×480 frames gathered into 4 MiB writes, then an fsync, in the output directory's
  * file system). Files are deleted as soon as they are completed: the search measures the writers, not the disk's size.
@@ -32,13 +34,13 @@ final class RateSearch {
      * The factor (on {@link SoakLoad#DISTRIBUTION}'s ADC and camera rates) of the highest step held by the search in
      * RESULTS.md §10; {@link SoakLoad#SOAK_DEFAULT} runs at half of it.
      */
-    static final double HIGHEST_HELD_FACTOR = 8;
+    static final double HIGHEST_HELD_FACTOR = 20.25;
 
     private RateSearch() {
     }
 
     record Step(int index, double factor, SoakLoad load, double inputMBps, double writtenMBps, long lost, double lagGrowthBytes,
-            double deliveredShare, String failedWriter, boolean held, String why) {
+            long endLagBytes, double deliveredShare, String failedWriter, boolean held, String why) {
     }
 
     static int run(Map<String, String> options, PrintStream out) throws Exception {
@@ -68,9 +70,9 @@ final class RateSearch {
                 awaitRates(platform, load);
                 Step step = hold(platform, t0, i + 1, factor, load, stepSeconds, sampleSeconds, capacity, dirs);
                 steps.add(step);
-                out.printf(Locale.ROOT, "search: step %d ×%.2f %s: input %.1f MB/s, written %.1f MB/s, lost %d, lag growth %.1f MB%s%n",
-                        step.index(), factor, load.describe(), step.inputMBps(), step.writtenMBps(), step.lost(),
-                        step.lagGrowthBytes() / 1e6, step.held() ? " — held" : " — NOT held: " + step.why());
+                out.printf(Locale.ROOT, "search: step %d ×%.2f %s: input %.1f MB/s, written %.1f MB/s, lost %d, lag growth %.1f MB"
+                                + " (%.1f MB at the end)%s%n", step.index(), factor, load.describe(), step.inputMBps(), step.writtenMBps(),
+                        step.lost(), step.lagGrowthBytes() / 1e6, step.endLagBytes() / 1e6, step.held() ? " — held" : " — NOT held: " + step.why());
                 if (!step.held()) {
                     break;
                 }
@@ -112,7 +114,7 @@ final class RateSearch {
             try {
                 samples.add(Soak.sample(platform, t0));
             } catch (java.net.http.HttpTimeoutException e) {
-                return new Step(index, factor, load, 0, 0, 0, 0, 0, null, false, "the platform's console did not answer within 30 s");
+                return new Step(index, factor, load, 0, 0, 0, 0, 0, 0, null, false, "the platform's console did not answer within 30 s");
             }
             deleteCompleted(dirs, "search_");
             double elapsed = (System.nanoTime() - start) / 1e9;
@@ -143,10 +145,12 @@ final class RateSearch {
         }
         String why = lost > 0 ? lost + " records lost"
                 : failed != null ? "writer failed: " + failed
-                : lagGrowth > capacity / 4.0 ? String.format(Locale.ROOT, "a writer's lag grew by %.0f MB of the %.0f MB ring", lagGrowth / 1e6, capacity / 1e6)
+                : lagGrowth > capacity / 8.0 && b.maxLag() > capacity / 10 ? String.format(Locale.ROOT,
+                        "a writer's lag grew by %.0f MB to %.0f MB of the %.0f MB ring", lagGrowth / 1e6, b.maxLag() / 1e6, capacity / 1e6)
                 : delivered < 0.9 ? String.format(Locale.ROOT, "the instruments delivered only %.0f%% of the rows asked for", 100 * delivered)
                 : "";
-        return new Step(index, factor, load, input, writtenBytes / 1e6 / span, lost, lagGrowth, delivered, failed, why.isEmpty(), why);
+        return new Step(index, factor, load, input, writtenBytes / 1e6 / span, lost, lagGrowth, b.maxLag(), delivered, failed,
+                why.isEmpty(), why);
     }
 
     /** Least-squares slope of the largest writer lag over the step, bytes per second. */
@@ -201,12 +205,13 @@ final class RateSearch {
             throws IOException {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Raw sequential write (median): **%.0f MB/s**. Steps of %.0f s, all six writers:%n%n", raw, stepSeconds));
-        md.append("| step | ×rate | load | input MB/s | written MB/s (6 writers) | written ÷ raw | lost | lag growth MB | held |\n");
-        md.append("|---:|---:|---|---:|---:|---:|---:|---:|---|\n");
+        md.append("| step | ×rate | load | input MB/s | written MB/s (6 writers) | written ÷ raw | lost | lag growth MB | lag at end MB | held |\n");
+        md.append("|---:|---:|---|---:|---:|---:|---:|---:|---:|---|\n");
         Step best = null;
         for (Step s : steps) {
-            md.append(String.format(Locale.ROOT, "| %d | %.2f | %s | %.1f | %.1f | %.2f | %d | %.1f | %s |%n", s.index(), s.factor(),
+            md.append(String.format(Locale.ROOT, "| %d | %.2f | %s | %.1f | %.1f | %.2f | %d | %.1f | %.1f | %s |%n", s.index(), s.factor(),
                     s.load().describe(), s.inputMBps(), s.writtenMBps(), s.writtenMBps() / raw, s.lost(), s.lagGrowthBytes() / 1e6,
+                    s.endLagBytes() / 1e6,
                     s.held() ? "yes" : "**no**: " + s.why()));
             if (s.held()) {
                 best = s;

@@ -78,7 +78,7 @@ public final class Soak {
         Path work = prepare(Path.of(options.getOrDefault("work", "run/bench/target/soak")).toAbsolutePath());
         double duration = Double.parseDouble(options.getOrDefault("duration", "1800"));
         double sampleSeconds = Double.parseDouble(options.getOrDefault("sample-secs", "5"));
-        int rotate = Integer.parseInt(options.getOrDefault("rotate-secs", "300"));
+        int rotate = Integer.parseInt(options.getOrDefault("rotate-secs", "60"));
         boolean delete = Boolean.parseBoolean(options.getOrDefault("delete-checked", "true"));
         SoakLoad load = baseLoad(options).with(options);
         SoakReport.Bounds bounds = new SoakReport.Bounds(

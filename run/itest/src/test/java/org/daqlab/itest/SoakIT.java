@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * modest load (the distribution's own rates) and all six writers for two minutes, files rotated every 40 s; it reads
  * every file back with independent readers (h5py, csv, tifffile, apache-arrow, DuckDB, zarrita) and judges its
  * samples. This test checks the tool's report item by item, so that a failure names what broke: a record lost, a
- * file unreadable or short, the heap's floor or the RSS grown past their bounds, threads or open files leaking,
- * throughput unsteady.
+ * file unreadable or short, the heap's floor or the anonymous RSS outside the heap grown past their bounds, threads
+ * or open files leaking, throughput unsteady.
  */
 class SoakIT {
 
@@ -67,7 +67,7 @@ class SoakIT {
             }
         }
         JsonNode memory = r.path("memory");
-        for (String bounded : List.of("heap used, floor (MB)", "RSS anonymous (MB)", "threads", "open files")) {
+        for (String bounded : List.of("heap used, floor (MB)", "RSS anonymous outside the heap (MB)", "threads", "open files")) {
             JsonNode m = memory.path(bounded);
             assertTrue(m.path("last").asDouble() <= m.path("bound").asDouble(), bounded + " in the last window: " + m + context);
         }
