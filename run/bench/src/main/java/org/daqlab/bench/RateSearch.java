@@ -137,16 +137,25 @@ final class RateSearch {
             }
         }
         long lost = b.writersLost() - a.writersLost() + b.ringLost() - a.ringLost() + b.blockTimeouts() - a.blockTimeouts();
+        List<String> behind = new ArrayList<>();
+        for (Map.Entry<String, SoakSample.Writer> w : b.writers().entrySet()) {
+            SoakSample.Writer before = a.writers().get(w.getKey());
+            long writerLost = w.getValue().lost() - (before == null ? 0 : before.lost());
+            if (writerLost > 0 || w.getValue().lagBytes() > capacity / 10) {
+                behind.add(String.format(Locale.ROOT, "%s lost %d, %.0f MB behind", w.getKey(), writerLost, w.getValue().lagBytes() / 1e6));
+            }
+        }
         double lagGrowth = lagSlope(samples) * span;
         double delivered = 1;
         for (Map.Entry<String, Double> stream : load.rowsPerSecond().entrySet()) {
             double rows = b.published().getOrDefault(stream.getKey(), 0L) - a.published().getOrDefault(stream.getKey(), 0L);
             delivered = Math.min(delivered, rows / span / stream.getValue());
         }
-        String why = lost > 0 ? lost + " records lost"
+        String why = lost > 0 ? lost + " records lost " + behind
                 : failed != null ? "writer failed: " + failed
                 : lagGrowth > capacity / 8.0 && b.maxLag() > capacity / 10 ? String.format(Locale.ROOT,
-                        "a writer's lag grew by %.0f MB to %.0f MB of the %.0f MB ring", lagGrowth / 1e6, b.maxLag() / 1e6, capacity / 1e6)
+                        "a writer's lag grew by %.0f MB to %.0f MB of the %.0f MB ring %s", lagGrowth / 1e6, b.maxLag() / 1e6, capacity / 1e6,
+                        behind)
                 : delivered < 0.9 ? String.format(Locale.ROOT, "the instruments delivered only %.0f%% of the rows asked for", 100 * delivered)
                 : "";
         return new Step(index, factor, load, input, writtenBytes / 1e6 / span, lost, lagGrowth, b.maxLag(), delivered, failed,
