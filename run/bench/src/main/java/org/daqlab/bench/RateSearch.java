@@ -136,7 +136,8 @@ final class RateSearch {
                 failed = w.getKey() + ": " + w.getValue().lastError();
             }
         }
-        long lost = b.writersLost() - a.writersLost() + b.ringLost() - a.ringLost() + b.blockTimeouts() - a.blockTimeouts();
+        // a writer's losses are its ring reader's: the ring's count is the same records, plus other readers' if any
+        long lost = Math.max(b.writersLost() - a.writersLost(), b.ringLost() - a.ringLost()) + b.blockTimeouts() - a.blockTimeouts();
         List<String> behind = new ArrayList<>();
         for (Map.Entry<String, SoakSample.Writer> w : b.writers().entrySet()) {
             SoakSample.Writer before = a.writers().get(w.getKey());

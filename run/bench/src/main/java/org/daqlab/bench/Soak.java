@@ -68,6 +68,9 @@ public final class Soak {
         } catch (IllegalStateException | IOException e) {
             System.err.println("soak: could not run: " + e.getMessage());
             exit = 2;
+        } catch (java.util.concurrent.ExecutionException e) {
+            System.err.println("soak: could not read the files back: " + e.getCause());
+            exit = 2;
         }
         System.exit(exit);
     }

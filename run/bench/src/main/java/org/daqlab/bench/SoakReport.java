@@ -128,7 +128,8 @@ final class SoakReport {
             failures.add(last.blockTimeouts() + " producers timed out waiting for the ring");
         }
         readErrors.forEach(e -> failures.add("unreadable: " + e));
-        lostTotal += last.ringLost() + readErrors.size();
+        // a writer's losses are its ring reader's: the ring's count is the same records, plus other readers' if any
+        lostTotal = Math.max(lostTotal, last.ringLost()) + last.blockTimeouts() + readErrors.size();
         markdown.append(String.format(Locale.ROOT, "%nRing readers lost %d records, %d block timeouts; %d files (%.2f GB) read back, "
                 + "%d unreadable. **Records lost: %d.**%n%n", last.ringLost(), last.blockTimeouts(), files, fileBytes / 1e9,
                 readErrors.size(), lostTotal));
