@@ -18,6 +18,10 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,8 +36,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * What the platform is doing, as one snapshot for the DAQ page, the status JSON and the inventory printer: the run,
- * the instruments, the writers (statistics from the core, settings from their services), the ring buffer and the
- * recent errors. A snapshot is a tree of maps, lists, strings, numbers and booleans, so that every view shows the
+ * the instruments, the writers (statistics from the core, settings from their services), the ring buffer, the
+ * recent errors and the JVM's memory and threads. A snapshot is a tree of maps, lists, strings, numbers and booleans, so that every view shows the
  * same data under the same keys (snake_case, as in the configurations and the ring's JSON documents).
  */
 @Component(service = DaqStatus.class)
@@ -103,7 +107,38 @@ public final class DaqStatus {
         out.put("writers", writers());
         out.put("ring", ring(ring.stats()));
         out.put("errors", recentErrors());
+        out.put("jvm", jvm());
         return out;
+    }
+
+    /**
+     * The platform's JVM: heap, direct buffers and threads, so that a soak run from outside (run/bench's
+     * {@code Soak}) can tell whether memory stays bounded; the process id lets it read the resident set size and
+     * open files from {@code /proc}, which the JVM does not report.
+     */
+    static Map<String, Object> jvm() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        m.put("pid", ProcessHandle.current().pid());
+        m.put("uptime_ms", ManagementFactory.getRuntimeMXBean().getUptime());
+        m.put("heap_used_bytes", heap.getUsed());
+        m.put("heap_committed_bytes", heap.getCommitted());
+        m.put("heap_max_bytes", heap.getMax());
+        m.put("non_heap_used_bytes", ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage().getUsed());
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            // "direct" (ByteBuffer.allocateDirect) and "mapped" (the ring file among others)
+            m.put(pool.getName().replaceAll("\\W+", "_") + "_buffers_bytes", pool.getMemoryUsed());
+        }
+        m.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
+        long gcCount = 0;
+        long gcMillis = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gcCount += Math.max(0, gc.getCollectionCount());
+            gcMillis += Math.max(0, gc.getCollectionTime());
+        }
+        m.put("gc_count", gcCount);
+        m.put("gc_time_ms", gcMillis);
+        return m;
     }
 
     private Map<String, Object> run() {
