@@ -2,9 +2,8 @@ package org.daqlab.writer.arrow.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.daqlab.api.data.StreamSchemas;
+import org.daqlab.api.storage.Leftovers;
 import org.daqlab.api.storage.OwnOutputs;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -33,7 +32,6 @@ import java.util.function.Consumer;
  */
 final class IpcRecovery {
 
-    private static final Logger LOG = LoggerFactory.getLogger(IpcRecovery.class);
     private static final String PART = ".part";
     private static final String SIDECAR = ".json";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,34 +62,10 @@ final class IpcRecovery {
         return found;
     }
 
-    /**
-     * Recovers every leftover of {@code directory} in the background, reporting each outcome to
-     * {@code report} (the writer's status) and the log.
-     */
+    /** Recovers every leftover of {@code directory} in the background, reporting each outcome to {@code report}. */
     static void recoverAll(Path directory, Executor background, Consumer<String> report) {
-        List<Path> found;
-        try {
-            found = leftovers(directory);
-        } catch (IOException e) {
-            report.accept("cannot look for unfinished Arrow files in " + directory + ": " + e.getMessage());
-            return;
-        }
-        for (Path part : found) {
-            background.execute(() -> {
-                try {
-                    String outcome = recover(part);
-                    if (outcome != null) {
-                        LOG.warn(outcome);
-                        report.accept(outcome);
-                    }
-                } catch (IOException | RuntimeException e) {
-                    String message = "could not recover the Arrow file " + part + ": " + e.getMessage()
-                            + "; it is kept as it is";
-                    LOG.error(message, e);
-                    report.accept(message);
-                }
-            });
-        }
+        Leftovers.recoverInBackground("Arrow file", directory, IpcRecovery::leftovers,
+                IpcRecovery::recover, "it is kept as it is", background, report);
     }
 
     /**

@@ -4,9 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.siegmar.fastcsv.writer.CsvWriter;
+import org.daqlab.api.storage.Leftovers;
 import org.daqlab.api.storage.OwnOutputs;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -41,7 +40,6 @@ import java.util.function.Consumer;
  */
 final class CsvRecovery {
 
-    private static final Logger LOG = LoggerFactory.getLogger(CsvRecovery.class);
     private static final String CSV_PART = ".csv.part";
     private static final String SIDECAR_PART = ".json.part";
     /** A sidecar is rewritten as this and renamed over the {@code .json.part} ({@link SidecarWriter}). */
@@ -68,27 +66,8 @@ final class CsvRecovery {
 
     /** Recovers every leftover of {@code directory} in the background, reporting each outcome to {@code report}. */
     static void recoverAll(Path directory, Executor background, ObjectMapper mapper, Consumer<String> report) {
-        List<Path> found;
-        try {
-            found = leftovers(directory);
-        } catch (IOException e) {
-            report.accept("cannot look for unfinished CSV files in " + directory + ": " + e.getMessage());
-            return;
-        }
-        for (Path part : found) {
-            background.execute(() -> {
-                try {
-                    String outcome = recover(part, mapper);
-                    LOG.warn(outcome);
-                    report.accept(outcome);
-                } catch (IOException | RuntimeException e) {
-                    String message = "could not recover the CSV file " + part + ": " + e.getMessage()
-                            + "; it is kept as it is";
-                    LOG.error(message, e);
-                    report.accept(message);
-                }
-            });
-        }
+        Leftovers.recoverInBackground("CSV file", directory, CsvRecovery::leftovers,
+                leftover -> recover(leftover, mapper), "it is kept as it is", background, report);
     }
 
     /**

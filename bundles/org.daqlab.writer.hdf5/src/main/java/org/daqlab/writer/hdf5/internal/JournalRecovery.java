@@ -1,5 +1,6 @@
 package org.daqlab.writer.hdf5.internal;
 
+import org.daqlab.api.storage.Leftovers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,34 +51,10 @@ final class JournalRecovery {
         return found;
     }
 
-    /**
-     * Recovers every leftover of {@code directory} in the background, reporting each outcome to
-     * {@code report} (the writer's status) and the log.
-     */
+    /** Recovers every leftover of {@code directory} in the background, reporting each outcome to {@code report}. */
     static void recoverAll(Path directory, java.util.concurrent.Executor background, Consumer<String> report) {
-        List<Path> found;
-        try {
-            found = leftovers(directory);
-        } catch (IOException e) {
-            report.accept("cannot look for unfinished HDF5 files in " + directory + ": " + e.getMessage());
-            return;
-        }
-        for (Path data : found) {
-            background.execute(() -> {
-                try {
-                    String outcome = recover(data);
-                    if (outcome != null) {
-                        LOG.warn(outcome);
-                        report.accept(outcome);
-                    }
-                } catch (IOException | RuntimeException e) {
-                    String message = "could not recover " + data + " from its journal: " + e.getMessage()
-                            + "; the data file and journal are kept untouched";
-                    LOG.error(message, e);
-                    report.accept(message);
-                }
-            });
-        }
+        Leftovers.recoverInBackground("HDF5 file", directory, JournalRecovery::leftovers,
+                JournalRecovery::recover, "the data file and journal are kept untouched", background, report);
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.daqlab.writer.parquet.internal;
 
+import org.daqlab.api.storage.Leftovers;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.arrow.memory.BufferAllocator;
@@ -7,8 +8,6 @@ import org.apache.parquet.format.converter.ParquetMetadataConverter;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -40,7 +39,6 @@ import java.util.function.Consumer;
  */
 final class ParquetRecovery {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ParquetRecovery.class);
     static final String DATA_SUFFIX = ".parquet.part";
 
     private ParquetRecovery() {
@@ -72,35 +70,12 @@ final class ParquetRecovery {
         return found;
     }
 
-    /**
-     * Recovers every leftover of {@code directory} in the background, reporting each outcome to
-     * {@code report} (the writer's status) and the log.
-     */
+    /** Recovers every leftover of {@code directory} in the background, reporting each outcome to {@code report}. */
     static void recoverAll(Path directory, Executor background, BufferAllocator allocator, ObjectMapper mapper,
             Consumer<String> report) {
-        List<Path> found;
-        try {
-            found = leftovers(directory);
-        } catch (IOException e) {
-            report.accept("cannot look for unfinished Parquet files in " + directory + ": " + e.getMessage());
-            return;
-        }
-        for (Path data : found) {
-            background.execute(() -> {
-                try {
-                    String outcome = recover(data, allocator, mapper);
-                    if (outcome != null) {
-                        LOG.warn(outcome);
-                        report.accept(outcome);
-                    }
-                } catch (IOException | RuntimeException e) {
-                    String message = "could not recover " + data + " from its journal: " + StreamFile.rootMessage(e)
-                            + "; the data file and journal are kept untouched";
-                    LOG.error(message, e);
-                    report.accept(message);
-                }
-            });
-        }
+        Leftovers.recoverInBackground("Parquet file", directory, ParquetRecovery::leftovers,
+                leftover -> recover(leftover, allocator, mapper), "the data file and journal are kept untouched",
+                background, report);
     }
 
     /**

@@ -2,9 +2,8 @@ package org.daqlab.writer.tiff.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.daqlab.api.storage.Leftovers;
 import org.daqlab.api.storage.OwnOutputs;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -34,7 +33,6 @@ import java.util.function.Consumer;
  */
 final class TiffRecovery {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TiffRecovery.class);
     static final String PART = ".tif.part";
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
@@ -66,34 +64,10 @@ final class TiffRecovery {
         return found;
     }
 
-    /**
-     * Recovers every leftover of {@code directory} in the background, reporting each outcome to
-     * {@code report} (the writer's status) and the log.
-     */
+    /** Recovers every leftover of {@code directory} in the background, reporting each outcome to {@code report}. */
     static void recoverAll(Path directory, Executor background, Consumer<String> report) {
-        List<Path> found;
-        try {
-            found = leftovers(directory);
-        } catch (IOException e) {
-            report.accept("cannot look for unfinished TIFF files in " + directory + ": " + e.getMessage());
-            return;
-        }
-        for (Path data : found) {
-            background.execute(() -> {
-                try {
-                    String outcome = recover(data);
-                    if (outcome != null) {
-                        LOG.warn(outcome);
-                        report.accept(outcome);
-                    }
-                } catch (IOException | RuntimeException e) {
-                    String message = "could not recover the TIFF file " + data + ": " + e.getMessage()
-                            + "; it is kept as it is";
-                    LOG.error(message, e);
-                    report.accept(message);
-                }
-            });
-        }
+        Leftovers.recoverInBackground("TIFF file", directory, TiffRecovery::leftovers,
+                TiffRecovery::recover, "it is kept as it is", background, report);
     }
 
     /**

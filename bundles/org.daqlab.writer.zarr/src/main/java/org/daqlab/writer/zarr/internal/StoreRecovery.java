@@ -5,9 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.daqlab.api.data.StreamSchemas;
+import org.daqlab.api.storage.Leftovers;
 import org.daqlab.api.storage.OwnOutputs;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -40,7 +39,6 @@ import java.util.stream.Stream;
  */
 final class StoreRecovery {
 
-    private static final Logger LOG = LoggerFactory.getLogger(StoreRecovery.class);
     static final String SUFFIX = ".zarr.part";
 
     private StoreRecovery() {
@@ -62,29 +60,8 @@ final class StoreRecovery {
 
     /** Recovers every leftover of {@code directory} in the background, reporting each outcome to {@code report}. */
     static void recoverAll(Path directory, Executor background, ObjectMapper mapper, Consumer<String> report) {
-        List<Path> found;
-        try {
-            found = leftovers(directory);
-        } catch (IOException e) {
-            report.accept("cannot look for unfinished Zarr stores in " + directory + ": " + e.getMessage());
-            return;
-        }
-        for (Path part : found) {
-            background.execute(() -> {
-                try {
-                    String outcome = recover(part, mapper);
-                    if (outcome != null) {
-                        LOG.warn(outcome);
-                        report.accept(outcome);
-                    }
-                } catch (IOException | RuntimeException e) {
-                    String message = "could not recover the Zarr store " + part + ": " + e.getMessage()
-                            + "; it is kept as it is";
-                    LOG.error(message, e);
-                    report.accept(message);
-                }
-            });
-        }
+        Leftovers.recoverInBackground("Zarr store", directory, StoreRecovery::leftovers,
+                leftover -> recover(leftover, mapper), "it is kept as it is", background, report);
     }
 
     /**
