@@ -34,7 +34,7 @@ final class RateSearch {
      * The factor (on {@link SoakLoad#DISTRIBUTION}'s ADC and camera rates) of the highest step held by the search in
      * RESULTS.md §10; {@link SoakLoad#SOAK_DEFAULT} runs at half of it.
      */
-    static final double HIGHEST_HELD_FACTOR = 20.25;
+    static final double HIGHEST_HELD_FACTOR = 30.375;
 
     private RateSearch() {
     }

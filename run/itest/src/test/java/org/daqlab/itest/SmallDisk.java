@@ -4,6 +4,8 @@ import org.daqlab.api.storage.Tmpfs;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * A small real file system for a Pax Exam test, mounted from its configuration method, outside the
@@ -12,10 +14,10 @@ import java.nio.file.Path;
  */
 final class SmallDisk {
 
+    private static final Set<Path> MOUNTED = new HashSet<>();
+
     private SmallDisk() {
     }
-
-    private static final java.util.Set<Path> MOUNTED = new java.util.HashSet<>();
 
     /**
      * Mounts a tmpfs with {@code options} on {@code directory}, unmounted when the test JVM exits; once per

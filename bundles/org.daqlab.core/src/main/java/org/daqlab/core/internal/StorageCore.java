@@ -41,6 +41,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -226,7 +227,7 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
             LOG.error("writer service {} is not used: {}", name, e.getMessage());
             rejectedWriters.put(writer, name);
             departed.put(name, new WriterStats(name, writer.format(), WriterState.FAILED, List.of(), 0, 0, 0, 0, 0, 0, 0,
-                    0, "configuration rejected, the writer does not run: " + e.getMessage(), List.of(), List.of()));
+                    0, "configuration rejected, the writer does not run: " + e.getMessage(), List.of(), List.of(), 0));
             return;
         }
         if (!enabled.test(settings)) {
@@ -332,14 +333,14 @@ public final class StorageCore implements RunControl, DataPublisher, StorageStat
 
     @Override
     public void setMetadata(String key, Object value) {
-        DocumentText.checkMetadata("run metadata", java.util.Collections.singletonMap(key, value));
+        DocumentText.checkMetadata("run metadata", Collections.singletonMap(key, value));
         publishMetadata(new MetadataUpdate(null, key, RecordCodec.normalizeValue(value), now()));
     }
 
     @Override
     public void setInstrumentMetadata(String instrumentId, String key, Object value) {
         StreamDescriptor.checkName("instrument id", instrumentId);
-        DocumentText.checkMetadata("metadata of instrument '" + instrumentId + "'", java.util.Collections.singletonMap(key, value));
+        DocumentText.checkMetadata("metadata of instrument '" + instrumentId + "'", Collections.singletonMap(key, value));
         publishMetadata(new MetadataUpdate(instrumentId, key, RecordCodec.normalizeValue(value), now()));
     }
 

@@ -37,8 +37,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * What the platform is doing, as one snapshot for the DAQ page, the status JSON and the inventory printer: the run,
  * the instruments, the writers (statistics from the core, settings from their services), the ring buffer, the
- * recent errors and the JVM's memory and threads. A snapshot is a tree of maps, lists, strings, numbers and booleans, so that every view shows the
- * same data under the same keys (snake_case, as in the configurations and the ring's JSON documents).
+ * recent errors and the JVM's memory and threads. A snapshot is a tree of maps, lists, strings, numbers and
+ * booleans, so that every view shows the same data under the same keys (snake_case, as in the configurations and
+ * the ring's JSON documents).
  */
 @Component(service = DaqStatus.class)
 public final class DaqStatus {
