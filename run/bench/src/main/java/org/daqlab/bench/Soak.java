@@ -83,6 +83,7 @@ public final class Soak {
         double sampleSeconds = Double.parseDouble(options.getOrDefault("sample-secs", "5"));
         int rotate = Integer.parseInt(options.getOrDefault("rotate-secs", "60"));
         boolean delete = Boolean.parseBoolean(options.getOrDefault("delete-checked", "true"));
+        double fullGcSeconds = Double.parseDouble(options.getOrDefault("full-gc-secs", "60"));
         SoakLoad load = baseLoad(options).with(options);
         SoakReport.Bounds bounds = new SoakReport.Bounds(
                 Double.parseDouble(options.getOrDefault("warmup-secs", "120")),
@@ -100,6 +101,7 @@ public final class Soak {
         Map<String, Path> dirs = configure(work, load, rotate);
         try (SoakPlatform platform = SoakPlatform.start(root, work, instances(), options.getOrDefault("java-opts", ""))) {
             JsonNode status = awaitReady(platform, load);
+            long pid = SoakSample.pid(status);
             List<String> streams = new ArrayList<>();
             Map<String, Set<String>> expected = expectedStreams(status, streams);
             SoakFiles files = new SoakFiles(root, work.resolve("readers"), streams);
@@ -113,9 +115,14 @@ public final class Soak {
             ExecutorService checker = Executors.newSingleThreadExecutor(r -> new Thread(r, "soak-file-check"));
             Future<?> check = null;
             try {
+                long fullGcs = 0;
                 for (long k = 0; ; k++) {
                     double due = k * sampleSeconds;
                     sleepUntil(t0, Math.min(due, duration));
+                    if (fullGcSeconds > 0 && due >= (fullGcs + 1) * fullGcSeconds) {
+                        fullGc(pid);
+                        fullGcs++;
+                    }
                     SoakSample sample = sample(platform, t0);
                     samples.add(sample);
                     record(csv, sample);
@@ -277,6 +284,21 @@ public final class Soak {
             expected.put("soak-" + format, format.equals("tiff") ? frames : all);
         }
         return expected;
+    }
+
+    /**
+     * Has the platform collect its whole heap (jcmd GC.run), so that the next sample's heap is the live set and its
+     * direct buffers those still referenced: without it the floor of G1's young collections also holds old garbage,
+     * which a large heap collects rarely, and cannot tell a leak from that.
+     */
+    static void fullGc(long pid) throws IOException, InterruptedException {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run").redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(jcmd + " " + pid + " GC.run failed (" + output.strip()
+                    + "): a full GC before sampling needs the JDK's jcmd; --full-gc-secs 0 turns it off");
+        }
     }
 
     static SoakSample sample(SoakPlatform platform, long t0) throws IOException, InterruptedException {

@@ -36,7 +36,8 @@ class SoakIT {
                 "-cp", BENCH_JAR.toString(), "org.daqlab.bench.Soak", "soak",
                 "--root", Launcher.ROOT.toString(), "--work", work.resolve("soak").toString(), "--report", report.toString(),
                 "--duration", "120", "--sample-secs", "3", "--rotate-secs", "40", "--delete-checked", "false",
-                "--warmup-secs", "30", "--window-secs", "30",
+                // a full GC every 15 s puts one into each 18-s memory window: the heap's floor is then its live set
+                "--warmup-secs", "30", "--window-secs", "30", "--full-gc-secs", "15",
                 // the distribution's own rates: a modest load on any machine, CI included
                 "--adc-hz", "10000", "--camera-fps", "10", "--power-hz", "10"));
         Launcher.Result soak = Launcher.exec(work, TIMEOUT_SECONDS, command);
