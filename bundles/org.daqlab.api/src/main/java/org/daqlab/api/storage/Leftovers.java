@@ -4,7 +4,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -32,7 +35,34 @@ public final class Leftovers {
         String recover(Path leftover) throws IOException;
     }
 
+    /** What a directory entry matching a finder's pattern stands for. */
+    @FunctionalInterface
+    public interface Candidate {
+        /** The leftover that {@code match} shows, or {@code null} when it shows none (e.g. this JVM's own output). */
+        Path leftover(Path match) throws IOException;
+    }
+
     private Leftovers() {
+    }
+
+    /**
+     * The leftovers that the entries of {@code directory} matching {@code glob} show, sorted (segments in order).
+     *
+     * @param glob      e.g. {@code "*.csv.part"}, or a journal or lock file pattern
+     * @param candidate maps a matching entry to its leftover (the entry itself, or the data file of a journal or lock)
+     */
+    public static List<Path> find(Path directory, String glob, Candidate candidate) throws IOException {
+        List<Path> found = new ArrayList<>();
+        try (DirectoryStream<Path> matches = Files.newDirectoryStream(directory, glob)) {
+            for (Path match : matches) {
+                Path leftover = candidate.leftover(match);
+                if (leftover != null) {
+                    found.add(leftover);
+                }
+            }
+        }
+        found.sort(null);
+        return found;
     }
 
     /**

@@ -9,13 +9,11 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -44,22 +42,14 @@ final class IpcRecovery {
      * unfinished; not the files this JVM's writers created ({@link OwnOutputs}).
      */
     static List<Path> leftovers(Path directory) throws IOException {
-        List<Path> found = new ArrayList<>();
-        try (DirectoryStream<Path> parts = Files.newDirectoryStream(directory, "*" + PART)) {
-            for (Path part : parts) {
-                String name = part.getFileName().toString();
-                if (OwnOutputs.contains(part)) {
-                    continue;
-                }
-                if (format(name) != null) {
-                    found.add(part);
-                } else if (isSidecar(name) && !Files.exists(dataOf(part))) {
-                    found.add(part); // its data file was renamed before the crash, the sidecar was not
-                }
+        return Leftovers.find(directory, "*" + PART, part -> {
+            String name = part.getFileName().toString();
+            if (OwnOutputs.contains(part)) {
+                return null;
             }
-        }
-        found.sort(null);
-        return found;
+            // a sidecar whose data file was renamed before the crash, when the sidecar was not
+            return format(name) != null || isSidecar(name) && !Files.exists(dataOf(part)) ? part : null;
+        });
     }
 
     /** Recovers every leftover of {@code directory} in the background, reporting each outcome to {@code report}. */

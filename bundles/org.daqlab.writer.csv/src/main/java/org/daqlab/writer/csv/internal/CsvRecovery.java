@@ -13,7 +13,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -51,17 +50,8 @@ final class CsvRecovery {
 
     /** The CSV files that crashed runs left in {@code directory}. */
     static List<Path> leftovers(Path directory) throws IOException {
-        List<Path> found = new ArrayList<>();
-        try (DirectoryStream<Path> parts = Files.newDirectoryStream(directory, "*" + CSV_PART)) {
-            for (Path part : parts) {
-                if (Files.isRegularFile(part) && !OwnOutputs.contains(part)
-                        && Files.getLastModifiedTime(part).toMillis() < JVM_START_MS) {
-                    found.add(part);
-                }
-            }
-        }
-        found.sort(null);
-        return found;
+        return Leftovers.find(directory, "*" + CSV_PART, part -> Files.isRegularFile(part) && !OwnOutputs.contains(part)
+                && Files.getLastModifiedTime(part).toMillis() < JVM_START_MS ? part : null);
     }
 
     /** Recovers every leftover of {@code directory} in the background, reporting each outcome to {@code report}. */

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -40,15 +39,10 @@ final class JournalRecovery {
 
     /** The data files left in {@code directory} with a journal. */
     static List<Path> leftovers(Path directory) throws IOException {
-        List<Path> found = new ArrayList<>();
-        try (DirectoryStream<Path> journals = Files.newDirectoryStream(directory, "*" + DATA_SUFFIX + Journal.SUFFIX)) {
-            for (Path journal : journals) {
-                String name = journal.getFileName().toString();
-                found.add(journal.resolveSibling(name.substring(0, name.length() - Journal.SUFFIX.length())));
-            }
-        }
-        found.sort(null);
-        return found;
+        return Leftovers.find(directory, "*" + DATA_SUFFIX + Journal.SUFFIX, journal -> {
+            String name = journal.getFileName().toString();
+            return journal.resolveSibling(name.substring(0, name.length() - Journal.SUFFIX.length()));
+        });
     }
 
     /** Recovers every leftover of {@code directory} in the background, reporting each outcome to {@code report}. */

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -50,18 +49,11 @@ final class TiffRecovery {
 
     /** The unfinished files of {@code directory} (not those this JVM's writers created). */
     static List<Path> leftovers(Path directory) throws IOException {
-        List<Path> found = new ArrayList<>();
-        try (DirectoryStream<Path> locks = Files.newDirectoryStream(directory, "*" + PART + LockFile.SUFFIX)) {
-            for (Path lock : locks) {
-                String name = lock.getFileName().toString();
-                Path data = lock.resolveSibling(name.substring(0, name.length() - LockFile.SUFFIX.length()));
-                if (!OwnOutputs.contains(data)) {
-                    found.add(data);
-                }
-            }
-        }
-        found.sort(null);
-        return found;
+        return Leftovers.find(directory, "*" + PART + LockFile.SUFFIX, lock -> {
+            String name = lock.getFileName().toString();
+            Path data = lock.resolveSibling(name.substring(0, name.length() - LockFile.SUFFIX.length()));
+            return OwnOutputs.contains(data) ? null : data;
+        });
     }
 
     /** Recovers every leftover of {@code directory} in the background, reporting each outcome to {@code report}. */

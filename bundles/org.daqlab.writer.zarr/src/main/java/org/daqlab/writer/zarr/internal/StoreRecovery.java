@@ -46,16 +46,8 @@ final class StoreRecovery {
 
     /** The unfinished stores in {@code directory}, but those this JVM's writers created ({@link OwnOutputs}). */
     static List<Path> leftovers(Path directory) throws IOException {
-        List<Path> found = new ArrayList<>();
-        try (DirectoryStream<Path> parts = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
-            for (Path part : parts) {
-                if (Files.isDirectory(part) && !OwnOutputs.contains(part)) {
-                    found.add(part);
-                }
-            }
-        }
-        found.sort(null);
-        return found;
+        return Leftovers.find(directory, "*" + SUFFIX,
+                part -> Files.isDirectory(part) && !OwnOutputs.contains(part) ? part : null);
     }
 
     /** Recovers every leftover of {@code directory} in the background, reporting each outcome to {@code report}. */
