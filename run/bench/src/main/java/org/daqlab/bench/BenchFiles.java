@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +84,22 @@ final class BenchFiles {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             System.err.println("could not delete " + file + ": " + e);
+        }
+    }
+
+    /**
+     * Installs the bench's pinned npm readers ({@code src/main/node}: package-lock.json) with {@code npm ci} unless
+     * {@code needed} is there already.
+     */
+    static void installNodeReaders(Path node, String needed) throws IOException, InterruptedException {
+        if (Files.isDirectory(node.resolve("node_modules").resolve(needed))) {
+            return;
+        }
+        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(node.toFile())
+                .redirectErrorStream(true).start();
+        String output = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (npm.waitFor() != 0) {
+            throw new IOException("npm ci in " + node + " failed (it needs the npm registry): " + output);
         }
     }
 }

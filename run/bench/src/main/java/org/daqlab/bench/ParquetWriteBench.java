@@ -55,7 +55,7 @@ public final class ParquetWriteBench {
         if (!Files.isRegularFile(node.resolve("duckdb_parquet_write.mjs"))) {
             throw new IllegalArgumentException("DuckDB script not found in " + node + ": run from the repository root or pass --node");
         }
-        installDuckdb(node);
+        BenchFiles.installNodeReaders(node, "@duckdb/node-api");
         System.out.println("Parquet write benchmark in " + dir.toAbsolutePath() + ", "
                 + Runtime.getRuntime().availableProcessors() + " processors");
         System.out.println("Machine load at the start: " + BenchMain.machineLoad());
@@ -126,17 +126,4 @@ public final class ParquetWriteBench {
         }
         return true;
     }
-
-    private static void installDuckdb(Path node) throws IOException, InterruptedException {
-        if (Files.isDirectory(node.resolve("node_modules/@duckdb/node-api"))) {
-            return;
-        }
-        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(node.toFile())
-                .redirectErrorStream(true).start();
-        String output = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (npm.waitFor() != 0) {
-            throw new IOException("npm ci in " + node + " failed (it needs the npm registry): " + output);
-        }
-    }
-
 }

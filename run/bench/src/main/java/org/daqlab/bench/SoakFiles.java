@@ -49,7 +49,7 @@ final class SoakFiles {
         this.node = root.resolve("run/bench/src/main/node");
         this.scratch = Files.createDirectories(scratch);
         this.streams = List.copyOf(streams);
-        installNodeReaders(node);
+        BenchFiles.installNodeReaders(node, "apache-arrow");
     }
 
     /**
@@ -193,18 +193,6 @@ final class SoakFiles {
                     throw new UncheckedIOException(e);
                 }
             }).sum();
-        }
-    }
-
-    private static void installNodeReaders(Path node) throws IOException, InterruptedException {
-        if (Files.isDirectory(node.resolve("node_modules/apache-arrow"))) {
-            return;
-        }
-        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(node.toFile())
-                .redirectErrorStream(true).start();
-        String output = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (npm.waitFor() != 0) {
-            throw new IOException("npm ci in " + node + " failed (it needs the npm registry): " + output);
         }
     }
 }

@@ -68,7 +68,7 @@ public final class ZarrWriteBench {
             throw new IllegalArgumentException(script + " or " + node.resolve("check_zarr.mjs")
                     + " not found: run from the repository root or pass --script and --node");
         }
-        installZarrita(node);
+        BenchFiles.installNodeReaders(node, "zarrita");
         System.out.println("Zarr write benchmark in " + dir + ", " + threads + " daqlab compression threads, "
                 + Runtime.getRuntime().availableProcessors() + " processors");
         System.out.println("Machine load at the start: " + BenchMain.machineLoad());
@@ -131,17 +131,5 @@ public final class ZarrWriteBench {
             throw new IOException("zarrita did not read " + store + " as exported: " + output);
         }
         System.out.print(output);
-    }
-
-    private static void installZarrita(Path node) throws IOException, InterruptedException {
-        if (Files.isDirectory(node.resolve("node_modules/zarrita"))) {
-            return;
-        }
-        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(node.toFile())
-                .redirectErrorStream(true).start();
-        String output = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (npm.waitFor() != 0) {
-            throw new IOException("npm ci in " + node + " failed (it needs the npm registry): " + output);
-        }
     }
 }
