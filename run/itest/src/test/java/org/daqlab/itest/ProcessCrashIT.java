@@ -256,16 +256,10 @@ class ProcessCrashIT {
     }
 
     private static void readArrow(List<Path> files, Path json, Map<String, Map<String, Map<String, Sequence>>> runs) throws Exception {
-        if (files.isEmpty()) {
-            return;
-        }
-        List<String> args = new ArrayList<>(List.of(json.toString()));
-        files.forEach(f -> args.add(f.toString()));
-        Support.node(ARROW_READER, "read-arrow.mjs", args.toArray(String[]::new));
-        List<Map<String, Object>> entries = cast(Support.readJson(json).get("files"));
-        for (int i = 0; i < files.size(); i++) {
+        List<Map<String, Object>> entries = readEach(files, json, "files", "apache-arrow",
+                args -> Support.node(ARROW_READER, "read-arrow.mjs", args.toArray(String[]::new)));
+        for (int i = 0; i < entries.size(); i++) {
             Map<String, Object> entry = entries.get(i);
-            assertNull(entry.get("error"), files.get(i) + " read by apache-arrow");
             Sequence s = sequence(runs, files.get(i), null, "arrow");
             for (Map<String, Object> batch : ProcessCrashIT.<List<Map<String, Object>>>cast(entry.get("batches"))) {
                 fill(s, cast(batch.get("columns")));
@@ -274,16 +268,10 @@ class ProcessCrashIT {
     }
 
     private static void readZarr(List<Path> stores, Path json, Map<String, Map<String, Map<String, Sequence>>> runs) throws Exception {
-        if (stores.isEmpty()) {
-            return;
-        }
-        List<String> args = new ArrayList<>(List.of(json.toString()));
-        stores.forEach(f -> args.add(f.toString()));
-        Support.node(ZARR_READER, "read-zarr.mjs", args.toArray(String[]::new));
-        List<Map<String, Object>> entries = cast(Support.readJson(json).get("stores"));
-        for (int i = 0; i < stores.size(); i++) {
+        List<Map<String, Object>> entries = readEach(stores, json, "stores", "zarrita",
+                args -> Support.node(ZARR_READER, "read-zarr.mjs", args.toArray(String[]::new)));
+        for (int i = 0; i < entries.size(); i++) {
             Map<String, Object> entry = entries.get(i);
-            assertNull(entry.get("error"), stores.get(i) + " read by zarrita");
             Map<String, Object> groups = cast(entry.get("groups"));
             for (Map.Entry<String, Object> group : groups.entrySet()) {
                 Map<String, Object> arrays = cast(ProcessCrashIT.<Map<String, Object>>cast(group.getValue()).get("arrays"));
@@ -307,17 +295,10 @@ class ProcessCrashIT {
     }
 
     private static void readTiff(List<Path> files, Path json, Map<String, Map<String, Map<String, Sequence>>> runs) throws Exception {
-        if (files.isEmpty()) {
-            return;
-        }
-        List<String> command = new ArrayList<>(List.of("/usr/bin/python3", TIFF_READER.toString(), json.toString(), "--no-series-data"));
-        files.forEach(f -> command.add(f.toString()));
-        Launcher.Result r = Launcher.exec(json.getParent(), 300, command);
-        assertEquals(0, r.exitCode(), r.output());
-        List<Map<String, Object>> entries = cast(Support.readJson(json).get("files"));
-        for (int i = 0; i < files.size(); i++) {
+        List<Map<String, Object>> entries = readEach(files, json, "files", "tifffile",
+                args -> python(json, TIFF_READER, "--no-series-data", args));
+        for (int i = 0; i < entries.size(); i++) {
             Map<String, Object> entry = entries.get(i);
-            assertNull(entry.get("error"), files.get(i) + " read by tifffile");
             Sequence s = sequence(runs, files.get(i), null, "tiff");
             for (Map<String, Object> page : ProcessCrashIT.<List<Map<String, Object>>>cast(entry.get("page"))) {
                 Map<String, Object> frame = cast(page.get("frame"));
@@ -328,21 +309,48 @@ class ProcessCrashIT {
     }
 
     private static void readHdf5(List<Path> files, Path json, Map<String, Map<String, Map<String, Sequence>>> runs) throws Exception {
-        if (files.isEmpty()) {
-            return;
-        }
-        List<String> command = new ArrayList<>(List.of("/usr/bin/python3", H5_READER.toString(), json.toString()));
-        files.forEach(f -> command.add(f.toString()));
-        Launcher.Result r = Launcher.exec(json.getParent(), 300, command);
-        assertEquals(0, r.exitCode(), r.output());
-        List<Map<String, Object>> entries = cast(Support.readJson(json).get("files"));
-        for (int i = 0; i < files.size(); i++) {
+        List<Map<String, Object>> entries = readEach(files, json, "files", "h5py", args -> python(json, H5_READER, null, args));
+        for (int i = 0; i < entries.size(); i++) {
             Map<String, Object> entry = entries.get(i);
-            assertNull(entry.get("error"), files.get(i) + " read by h5py");
             for (Map.Entry<String, Object> group : ProcessCrashIT.<Map<String, Object>>cast(entry.get("groups")).entrySet()) {
                 fill(sequence(runs, files.get(i), group.getKey(), "hdf5"), cast(group.getValue()));
             }
         }
+    }
+
+    /** Runs a reader over files; its arguments are the JSON report's path and then the files. */
+    private interface Reader {
+        void run(List<String> args) throws Exception;
+    }
+
+    /**
+     * Has {@code reader} read {@code files} into {@code json} (under {@code key}, an entry per file, in order) and
+     * returns the entries, each checked to hold no error.
+     */
+    private static List<Map<String, Object>> readEach(List<Path> files, Path json, String key, String readerName,
+            Reader reader) throws Exception {
+        if (files.isEmpty()) {
+            return List.of();
+        }
+        List<String> args = new ArrayList<>(List.of(json.toString()));
+        files.forEach(f -> args.add(f.toString()));
+        reader.run(args);
+        List<Map<String, Object>> entries = cast(Support.readJson(json).get(key));
+        for (int i = 0; i < files.size(); i++) {
+            assertNull(entries.get(i).get("error"), files.get(i) + " read by " + readerName);
+        }
+        return entries;
+    }
+
+    /** Runs a Python checker: {@code script json [option] files…}. */
+    private static void python(Path json, Path script, String option, List<String> args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/python3", script.toString(), args.get(0)));
+        if (option != null) {
+            command.add(option);
+        }
+        command.addAll(args.subList(1, args.size()));
+        Launcher.Result r = Launcher.exec(json.getParent(), 300, command);
+        assertEquals(0, r.exitCode(), r.output());
     }
 
     /** Appends a reader's {@code timestamp_ns} and {@code frame_number} columns (numbers or decimal text). */
